@@ -1,0 +1,106 @@
+"""oauthcore: OAuth 1.0a (RFC 5849) as immutable records and pure functions.
+
+Sign a request::
+
+    from oauthcore import Consumer, Token, Request, sign
+    signed = sign(Request("GET", "https://api.example.com/photos?size=original"),
+                  Consumer("key", "secret"), Token("tok", "tok-secret"))
+
+Nothing here opens a socket or imports an HTTP library; ``transports`` sends what this signs.
+"""
+
+from __future__ import annotations
+
+from .base_string import (
+    SignatureBase,
+    base_string_uri,
+    collect_parameters,
+    normalize_parameters,
+    signature_base,
+)
+from .encoding import decode_form, percent_decode, percent_encode
+from .errors import (
+    BadRequest,
+    ConsumerKeyUnknown,
+    NonceUsed,
+    OAuthError,
+    ParameterAbsent,
+    ParameterRejected,
+    SignatureInvalid,
+    SignatureMethodRejected,
+    TimestampRefused,
+    TokenRejected,
+    Unauthorized,
+    VerifierInvalid,
+    VersionRejected,
+)
+from .header import parse_authorization, render_authorization
+from .methods import (
+    HMAC_SHA1,
+    HMAC_SHA256,
+    HMAC_SHA512,
+    METHODS,
+    PLAINTEXT,
+    RSA_SHA1,
+    RSA_SHA256,
+    RSA_SHA512,
+    HmacMethod,
+    PlaintextMethod,
+    RsaMethod,
+    SignatureMethod,
+    signature_method,
+)
+from .records import Consumer, Request, Token
+from .rsa import RsaKey
+from .signing import Placement, hash_body, make_nonce, make_timestamp, sign
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "HMAC_SHA1",
+    "HMAC_SHA256",
+    "HMAC_SHA512",
+    "METHODS",
+    "PLAINTEXT",
+    "RSA_SHA1",
+    "RSA_SHA256",
+    "RSA_SHA512",
+    "BadRequest",
+    "Consumer",
+    "ConsumerKeyUnknown",
+    "HmacMethod",
+    "NonceUsed",
+    "OAuthError",
+    "ParameterAbsent",
+    "ParameterRejected",
+    "Placement",
+    "PlaintextMethod",
+    "Request",
+    "RsaKey",
+    "RsaMethod",
+    "SignatureBase",
+    "SignatureInvalid",
+    "SignatureMethod",
+    "SignatureMethodRejected",
+    "TimestampRefused",
+    "Token",
+    "TokenRejected",
+    "Unauthorized",
+    "VerifierInvalid",
+    "VersionRejected",
+    "__version__",
+    "base_string_uri",
+    "collect_parameters",
+    "decode_form",
+    "hash_body",
+    "make_nonce",
+    "make_timestamp",
+    "normalize_parameters",
+    "parse_authorization",
+    "percent_decode",
+    "percent_encode",
+    "render_authorization",
+    "sign",
+    "signature_base",
+    "signature_method",
+]

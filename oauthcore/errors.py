@@ -1,0 +1,112 @@
+"""The OAuthError tree: each error knows its HTTP status and its OAuth Problem Reporting code.
+
+RFC 5849 §3.2 decides the status: 400 (Bad Request) for unsupported or missing or duplicated
+parameters and unsupported signature methods, 401 (Unauthorized) for invalid credentials,
+signatures, timestamps and nonces. The ``problem`` codes are those of the OAuth Problem Reporting
+extension (``oauth_problem``). Messages say what was wrong; they never carry a secret, a signing
+key or an expected signature.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BadRequest",
+    "ConsumerKeyUnknown",
+    "NonceUsed",
+    "OAuthError",
+    "ParameterAbsent",
+    "ParameterRejected",
+    "SignatureInvalid",
+    "SignatureMethodRejected",
+    "TimestampRefused",
+    "TokenRejected",
+    "Unauthorized",
+    "VerifierInvalid",
+    "VersionRejected",
+]
+
+
+class OAuthError(Exception):
+    """Base of every OAuth protocol error, with an HTTP ``status`` and an ``oauth_problem`` code."""
+
+    status: int = 400
+    problem: str = "parameter_rejected"
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The name of the offending parameter, when one is to blame (``oauth_parameters_absent``).
+        self.parameter = parameter
+
+
+class BadRequest(OAuthError):
+    """A malformed request: RFC 5849 §3.2 answers it with 400 (Bad Request)."""
+
+    status = 400
+
+
+class Unauthorized(OAuthError):
+    """Well-formed but not authentic or not allowed: RFC 5849 §3.2 answers 401 (Unauthorized)."""
+
+    status = 401
+    problem = "signature_invalid"
+
+
+class ParameterAbsent(BadRequest):
+    """A required protocol parameter is missing (§3.2; problem ``parameter_absent``)."""
+
+    problem = "parameter_absent"
+
+
+class ParameterRejected(BadRequest):
+    """A parameter is malformed, duplicated, unknown or sent in more than one place (§3.2, §3.5)."""
+
+    problem = "parameter_rejected"
+
+
+class SignatureMethodRejected(BadRequest):
+    """The signature method is unknown or not accepted by this provider (§3.2)."""
+
+    problem = "signature_method_rejected"
+
+
+class VersionRejected(BadRequest):
+    """``oauth_version`` is present and is not ``1.0`` (§3.1)."""
+
+    problem = "version_rejected"
+
+
+class SignatureInvalid(Unauthorized):
+    """The signature (or the body hash) does not match the request (§3.2)."""
+
+    problem = "signature_invalid"
+
+
+class TimestampRefused(Unauthorized):
+    """The timestamp lies outside the provider's window, in the past or the future (§3.3)."""
+
+    problem = "timestamp_refused"
+
+
+class NonceUsed(Unauthorized):
+    """The nonce was already used with this consumer, token and timestamp: a replay (§3.3)."""
+
+    problem = "nonce_used"
+
+
+class ConsumerKeyUnknown(Unauthorized):
+    """The consumer key is not known to the provider (§3.2)."""
+
+    problem = "consumer_key_unknown"
+
+
+class TokenRejected(Unauthorized):
+    """The token is unknown, expired, already used or of the wrong kind (§3.2)."""
+
+    problem = "token_rejected"
+
+
+class VerifierInvalid(Unauthorized):
+    """The verification code does not belong to the request token (§2.3)."""
+
+    problem = "permission_denied"

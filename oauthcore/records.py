@@ -1,0 +1,309 @@
+"""Consumer, Token and Request: the frozen records every other module works on (RFC 5849 §1.1).
+
+Records validate once, at construction, and never change; ``attrs.evolve`` makes updated copies.
+Secrets are ``repr=False``, and a ``Request``'s repr masks any ``oauth_signature`` it carries
+(a PLAINTEXT signature *is* the secrets).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from attrs import field, frozen
+
+from .rsa import RsaKey, load_rsa_key
+
+__all__ = ["Consumer", "Headers", "HeadersLike", "Pairs", "PairsLike", "Request", "Token"]
+
+#: Ordered (name, value) pairs: how headers, query and form parameters are held (repeats kept).
+Pairs = tuple[tuple[str, str], ...]
+#: What constructors accept for pairs: a mapping or any iterable of (name, value) pairs.
+PairsLike = Mapping[str, str] | Iterable[tuple[str, str]]
+Headers = Pairs
+HeadersLike = PairsLike
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# RFC 9110 §5.6.2 token characters: what an HTTP method may be made of.
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_CTL = re.compile(r"[\x00-\x1f\x7f]").search
+# Everything printable in ASCII stays as written in a URL; only what cannot go on the wire changes.
+_URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
+_NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
+_SIGNATURE_IN_TEXT = re.compile(r'(oauth_signature(?:="|=))[^&",\s]*')
+
+
+_Validator = Callable[[Any, Any, Any], None]
+
+
+def _nonempty_str(name: str) -> _Validator:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+        if not value:
+            raise ValueError(f"{name} must not be empty")
+
+    return check
+
+
+def _str(name: str) -> _Validator:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+
+    return check
+
+
+def to_pairs(value: PairsLike | None, what: str = "pairs") -> Pairs:
+    """Normalise a mapping or iterable of (name, value) pairs into a tuple of str pairs."""
+    if value is None:
+        return ()
+    given: object = value
+    if isinstance(given, (str, bytes)):
+        raise TypeError(f"{what} must be a mapping or (name, value) pairs, not str or bytes")
+    items = value.items() if isinstance(value, Mapping) else value
+    pairs = tuple(items)
+    for pair in pairs:
+        if not (
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ):
+            raise TypeError(f"{what} must hold (str, str) pairs, got {pair!r}")
+    return pairs
+
+
+def _to_extra(value: PairsLike | None) -> Pairs:
+    return to_pairs(value, "extra")
+
+
+def _to_headers(value: HeadersLike | None) -> Headers:
+    headers = to_pairs(value, "headers")
+    for name, text in headers:
+        if not _METHOD(name):
+            raise ValueError(f"headers: {name!r} is not a valid header name")
+        if _CTL(text.replace("\t", " ")):
+            raise ValueError(f"headers: the value of {name!r} holds a control character")
+    return headers
+
+
+def _to_method(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"method must be a str, not {type(value).__name__}")
+    if not _METHOD(value):
+        raise ValueError(f"method must be an HTTP method such as 'GET', got {value!r}")
+    return value.upper()
+
+
+def _to_url(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"url must be a str, not {type(value).__name__}")
+    if not _NOT_WIRE_SAFE(value):
+        return value
+    # Non-ASCII (and spaces) cannot go on the wire: encode them as UTF-8 here, once, so the URL
+    # that is signed is the URL that is sent (RFC 3986 §2.5). The host goes through IDNA instead.
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    netloc = parts.netloc
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"url: the host {host!r} is not a valid domain name") from None
+        netloc = netloc.lower().replace(host, ascii_host)
+    return parts._replace(
+        netloc=netloc,
+        path=quote(parts.path, safe=_URL_SAFE),
+        query=quote(parts.query, safe=_URL_SAFE),
+        fragment=quote(parts.fragment, safe=_URL_SAFE),
+    ).geturl()
+
+
+def _to_body(value: object) -> bytes:
+    if isinstance(value, bytearray):
+        return bytes(value)
+    if not isinstance(value, bytes):
+        raise TypeError(
+            f"body must be bytes, not {type(value).__name__}; encode text first"
+            " (or use Request.build(..., data=...) for a form)"
+        )
+    return value
+
+
+@frozen
+class _Target:
+    """What the signature needs from a URL, parsed once: base string URI (§3.4.1.2) and query."""
+
+    uri: str
+    query: str
+
+
+def parse_target(url: str) -> _Target:
+    """Split ``url`` into its base string URI (RFC 5849 §3.4.1.2) and its raw query.
+
+    The scheme and host are lower-cased, a default port is dropped, an empty path becomes ``/``,
+    the path keeps its case, userinfo and fragment are dropped. Raises ``ValueError`` for a URL
+    without scheme or host, with a scheme other than http(s), or with a bad port.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"url must be an absolute http:// or https:// URL, got {_short(url)}")
+    host = parts.hostname
+    if not host:
+        raise ValueError(f"url has no host: {_short(url)}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"url has an invalid port: {_short(url)}") from None
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return _Target(f"{scheme}://{host}{parts.path or '/'}", parts.query)
+
+
+def _short(url: str) -> str:
+    return repr(url if len(url) <= 80 else url[:80] + "...")
+
+
+def _mask(text: str) -> str:
+    return _SIGNATURE_IN_TEXT.sub(r"\1***", text)
+
+
+@frozen
+class Consumer:
+    """The client's credentials: consumer key, shared secret and, for RSA, a key (RFC 5849 §1.1).
+
+    ``rsa_key`` takes PEM text, an ``RsaKey`` or a loaded `cryptography` key; it is parsed here,
+    once. A private key signs; a public key or certificate lets a provider verify.
+    """
+
+    key: str = field(validator=_nonempty_str("Consumer key"))
+    secret: str = field(default="", repr=False, validator=_str("Consumer secret"))
+    rsa_key: RsaKey | None = field(default=None, repr=False, converter=load_rsa_key, kw_only=True)
+
+    def __str__(self) -> str:
+        return f"Consumer(key={self.key!r})"
+
+
+@frozen
+class Token:
+    """Token credentials or temporary credentials: key and shared secret (RFC 5849 §1.1, §2).
+
+    ``callback_confirmed`` records a temporary-credentials reply's ``oauth_callback_confirmed``
+    (§2.1); ``extra`` keeps any other fields the provider returned (such as ``user_id``).
+    """
+
+    key: str = field(validator=_nonempty_str("Token key"))
+    secret: str = field(default="", repr=False, validator=_str("Token secret"))
+    callback_confirmed: bool = field(default=False, kw_only=True)
+    extra: Pairs = field(default=(), kw_only=True, converter=_to_extra)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The first extra field called ``name`` (for example ``screen_name``), or ``default``."""
+        for key, value in self.extra:
+            if key == name:
+                return value
+        return default
+
+    def __str__(self) -> str:
+        return f"Token(key={self.key!r})"
+
+
+@frozen(repr=False)
+class Request:
+    """An HTTP request as OAuth sees it: method, absolute URL, ordered headers, body bytes.
+
+    The method is upper-cased; header names are looked up case-insensitively and repeats are
+    kept; a non-ASCII URL is percent-encoded as UTF-8 once, here (RFC 5849 §3.4.1).
+    """
+
+    method: str = field(converter=_to_method)
+    url: str = field(converter=_to_url)
+    headers: Headers = field(default=(), converter=_to_headers)
+    body: bytes = field(default=b"", converter=_to_body)
+    _target: _Target = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_target", parse_target(self.url))
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        url: str,
+        *,
+        params: PairsLike | None = None,
+        data: PairsLike | None = None,
+        headers: HeadersLike | None = None,
+        body: bytes | None = None,
+    ) -> Request:
+        """A request with query ``params`` appended to ``url`` and/or a form body from ``data``.
+
+        Both keep repeated names and their order; ``data`` is form-encoded (§3.4.1.3.1) and sets
+        ``Content-Type: application/x-www-form-urlencoded``. ``body`` sends raw bytes instead.
+        """
+        query = to_pairs(params, "params")
+        if query:
+            base, _, fragment = url.partition("#")
+            separator = "&" if "?" in base else "?"
+            url = base + separator + urlencode(query, quote_via=quote)
+            if fragment:
+                url += "#" + fragment
+        header_pairs = list(to_pairs(headers, "headers"))
+        if data is not None:
+            if body is not None:
+                raise ValueError("give either data= (a form) or body= (raw bytes), not both")
+            body = urlencode(to_pairs(data, "data"), quote_via=quote).encode("ascii")
+            if not any(name.lower() == "content-type" for name, _ in header_pairs):
+                header_pairs.append(("Content-Type", _FORM_TYPE))
+        return cls(method, url, tuple(header_pairs), b"" if body is None else body)
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or ``None``."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of header ``name`` (case-insensitive), in order."""
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type of the body, lower-cased and without parameters, or ``None``."""
+        value = self.header("Content-Type")
+        if value is None:
+            return None
+        return value.partition(";")[0].strip().lower()
+
+    @property
+    def is_form(self) -> bool:
+        """True for a single-part ``application/x-www-form-urlencoded`` body (§3.4.1.3.1)."""
+        return self.content_type == _FORM_TYPE
+
+    @property
+    def base_string_uri(self) -> str:
+        """The base string URI of this request (RFC 5849 §3.4.1.2)."""
+        return self._target.uri
+
+    @property
+    def query(self) -> str:
+        """The raw query string of the URL, without ``?``."""
+        return self._target.query
+
+    def __repr__(self) -> str:
+        headers = tuple((name, _mask(value)) for name, value in self.headers)
+        body = _mask(self.body.decode("latin-1")).encode("latin-1") if self.is_form else self.body
+        return (
+            f"Request(method={self.method!r}, url={_mask(self.url)!r},"
+            f" headers={headers!r}, body={body!r})"
+        )

@@ -1,0 +1,177 @@
+"""``sign()``: add OAuth protocol parameters and a signature to a request (RFC 5849 §3.1).
+
+Theory of operation: the protocol parameters are built once, already percent-encoded. Those same
+encoded pairs feed the base string (with the request's own query and form parameters) and then the
+Authorization header, query or form body: nothing is rendered and parsed back. The only impure
+inputs, nonce and timestamp, are drawn here, at the boundary, and only when the caller gave none.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+import time
+from binascii import b2a_base64
+
+from attrs import evolve
+
+from .base_string import assemble, body_text, encoded_form_pairs, normalize_encoded
+from .encoding import percent_encode
+from .header import render_authorization
+from .methods import HMAC_SHA1, SignatureMethod
+from .records import Consumer, Request, Token
+
+__all__ = ["Placement", "hash_body", "make_nonce", "make_timestamp", "sign"]
+
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class Placement(enum.Enum):
+    """Where the protocol parameters go (RFC 5849 §3.5): header, query string or form body."""
+
+    HEADER = "header"
+    QUERY = "query"
+    BODY = "body"
+
+
+def make_nonce() -> str:
+    """A fresh nonce: 128 random bits from ``secrets``, URL-safe base64 (RFC 5849 §3.3)."""
+    return secrets.token_urlsafe(16)
+
+
+def make_timestamp() -> str:
+    """The current time in whole seconds since the epoch (RFC 5849 §3.3)."""
+    return str(int(time.time()))
+
+
+def hash_body(body: bytes, algorithm: str = "sha1") -> str:
+    """Base64 of the hash of ``body``: the ``oauth_body_hash`` value (Body Hash extension §3.1)."""
+    return b2a_base64(hashlib.new(algorithm, body).digest(), newline=False).decode("ascii")
+
+
+def _timestamp_text(timestamp: int | str) -> str:
+    if isinstance(timestamp, bool) or not isinstance(timestamp, (int, str)):
+        raise TypeError(
+            f"timestamp must be an int or a str of digits, not {type(timestamp).__name__}"
+        )
+    text = str(timestamp)
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"timestamp must be a non-negative whole number of seconds, got {text!r}")
+    return text
+
+
+def _text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def sign(
+    request: Request,
+    consumer: Consumer,
+    token: Token | None = None,
+    method: SignatureMethod = HMAC_SHA1,
+    *,
+    placement: Placement = Placement.HEADER,
+    realm: str | None = None,
+    callback: str | None = None,
+    verifier: str | None = None,
+    nonce: str | None = None,
+    timestamp: int | str | None = None,
+    body_hash: bool | None = None,
+    version: bool = True,
+) -> Request:
+    """Return a copy of ``request`` signed for ``consumer`` (and ``token``) (RFC 5849 §3.1-§3.5).
+
+    ``placement`` puts the parameters in the Authorization header (default), the query or a form
+    body. ``callback`` and ``verifier`` add ``oauth_callback``/``oauth_verifier`` (§2.1, §2.3);
+    ``realm`` goes in the header unsigned; ``body_hash`` adds ``oauth_body_hash`` (by default for
+    a non-form body, ``True`` always, ``False`` never); ``version=False`` omits ``oauth_version``.
+
+    >>> signed = sign(Request("GET", "https://api.example.com/photos"), Consumer("key", "secret"))
+    >>> signed.header("Authorization").startswith('OAuth oauth_consumer_key="key"')
+    True
+    """
+    if not isinstance(request, Request):
+        raise TypeError(f"request must be an oauthcore.Request, not {type(request).__name__}")
+    if not isinstance(consumer, Consumer):
+        raise TypeError(f"consumer must be an oauthcore.Consumer, not {type(consumer).__name__}")
+    if token is not None and not isinstance(token, Token):
+        raise TypeError(f"token must be an oauthcore.Token or None, not {type(token).__name__}")
+    if not isinstance(method, SignatureMethod):
+        raise TypeError(f"method must be a SignatureMethod such as HMAC_SHA1, not {method!r}")
+    if not isinstance(placement, Placement):
+        raise TypeError(f"placement must be a Placement, not {placement!r}")
+
+    is_form = request.is_form
+    if placement is Placement.BODY and not is_form:
+        if request.body or request.content_type is not None:
+            raise ValueError(
+                "placement=Placement.BODY needs an application/x-www-form-urlencoded request"
+                f" (this one is {request.content_type or 'raw bytes without a Content-Type'})"
+            )
+        request = evolve(request, headers=(*request.headers, ("Content-Type", _FORM_TYPE)))
+        is_form = True
+
+    # The request's own parameters, encoded (§3.4.1.3.1); OAuth ones must not be there already.
+    pairs = encoded_form_pairs(request.query)
+    if is_form:
+        pairs.extend(encoded_form_pairs(body_text(request)))
+    for name, _ in pairs:
+        if name.startswith("oauth_"):
+            raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
+    if placement is Placement.HEADER:
+        if request.header("Authorization") is not None:
+            raise ValueError(
+                "request already has an Authorization header; sign a request without one"
+                " (or use placement=Placement.QUERY)"
+            )
+    elif realm is not None:
+        raise ValueError("realm is only sent in the Authorization header (placement=HEADER)")
+
+    # Protocol parameters (§3.1), encoded once, in sorted order: the names are fixed and unreserved.
+    oauth: list[tuple[str, str]] = []
+    hash_algorithm = method.body_hash_algorithm
+    if body_hash is None:
+        body_hash = bool(request.body) and not is_form and hash_algorithm is not None
+    if body_hash:
+        if is_form:
+            raise ValueError("oauth_body_hash must not be sent with a form body (Body Hash §4.1.1)")
+        if hash_algorithm is None:
+            raise ValueError(f"{method.name} has no body hash; use body_hash=None or False")
+        oauth.append(("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm))))
+    if callback is not None:
+        oauth.append(("oauth_callback", percent_encode(_text("callback", callback))))
+    oauth.append(("oauth_consumer_key", percent_encode(consumer.key)))
+    nonce = make_nonce() if nonce is None else _text("nonce", nonce)
+    oauth.append(("oauth_nonce", percent_encode(nonce)))
+    oauth.append(("oauth_signature_method", percent_encode(method.name)))
+    timestamp_text = make_timestamp() if timestamp is None else _timestamp_text(timestamp)
+    oauth.append(("oauth_timestamp", timestamp_text))
+    if token is not None:
+        oauth.append(("oauth_token", percent_encode(token.key)))
+    if verifier is not None:
+        oauth.append(("oauth_verifier", percent_encode(_text("verifier", verifier))))
+    if version:
+        oauth.append(("oauth_version", "1.0"))
+
+    pairs.extend(oauth)
+    target = request.base_string_uri
+    base = assemble(request.method, target, normalize_encoded(pairs))
+    oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
+
+    if placement is Placement.HEADER:
+        header = render_authorization(oauth, realm)
+        return evolve(request, headers=(*request.headers, ("Authorization", header)))
+    encoded = "&".join([f"{name}={value}" for name, value in oauth])
+    if placement is Placement.QUERY:
+        url = request.url.partition("#")[0]
+        separator = "&" if request.query else ("" if url.endswith("?") else "?")
+        return evolve(request, url=f"{url}{separator}{encoded}")
+    body = (
+        request.body + b"&" + encoded.encode("ascii") if request.body else encoded.encode("ascii")
+    )
+    return evolve(request, body=body)
