@@ -1,0 +1,62 @@
+"""The ``oauthcore`` command: ``demo``, ``serve``, ``sign`` and ``request`` (RFC 5849 in a shell).
+
+``main`` never lets a traceback out for a mistake the user can fix: it prints one line on stderr
+and returns 2 for usage and transport errors (``request`` returns 1 for a non-2xx reply).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from oauthcore import OAuthError, __version__
+
+from . import sign
+from .common import UsageError
+
+__all__ = ["build_parser", "main"]
+
+EXAMPLES = """\
+examples:
+  oauthcore demo                      the whole three-legged flow against a local provider
+  oauthcore serve --port 8080         run that provider in the foreground
+  oauthcore sign GET https://api.example.com/photos --explain
+  oauthcore request GET http://127.0.0.1:8080/api/me --transport urllib3
+
+Run 'oauthcore COMMAND --help' for each command's options and examples.
+"""
+
+_Runner = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="oauthcore",
+        description="OAuth 1.0a (RFC 5849): sign, send and debug requests; run a local provider.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"oauthcore {__version__}")
+    subparsers = parser.add_subparsers(
+        title="commands", metavar="COMMAND", dest="command", required=True
+    )
+    for module in (sign,):
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``oauthcore`` command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    runner: _Runner = args.run
+    try:
+        return runner(args)
+    except KeyboardInterrupt:
+        print("oauthcore: interrupted", file=sys.stderr)
+        return 130
+    except (UsageError, OAuthError, ValueError, TypeError, OSError, ImportError) as exc:
+        print(f"oauthcore {args.command}: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,190 @@
+"""What every ``oauthcore`` subcommand shares: credentials from the environment, usage errors.
+
+Secrets come from environment variables or a prompt, never necessarily from the command line,
+where ``ps`` shows them to every user of the machine (RFC 5849 §4.5 asks secrets to be kept so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from oauthcore import (
+    Consumer,
+    Placement,
+    Request,
+    SignatureMethod,
+    Token,
+    sign,
+    signature_method,
+)
+from oauthcore.methods import METHODS, RsaMethod
+
+__all__ = [
+    "ENV_CONSUMER_KEY",
+    "ENV_CONSUMER_SECRET",
+    "ENV_RSA_KEY_FILE",
+    "ENV_TOKEN",
+    "ENV_TOKEN_SECRET",
+    "Credentials",
+    "UsageError",
+    "add_signing_options",
+    "credentials",
+    "parse_pairs",
+    "sign_as_told",
+    "signing_method",
+    "warn",
+]
+
+ENV_CONSUMER_KEY = "OAUTH_CONSUMER_KEY"
+ENV_CONSUMER_SECRET = "OAUTH_CONSUMER_SECRET"  # noqa: S105 - the variable's name, not a secret
+ENV_TOKEN = "OAUTH_TOKEN"  # noqa: S105 - the variable's name, not a secret
+ENV_TOKEN_SECRET = "OAUTH_TOKEN_SECRET"  # noqa: S105 - the variable's name, not a secret
+ENV_RSA_KEY_FILE = "OAUTH_RSA_KEY_FILE"
+
+Credentials = tuple[Consumer, Token | None]
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: reported in one line, exit status 2."""
+
+
+def warn(message: str) -> None:
+    """Print one warning line on stderr."""
+    print(f"oauthcore: warning: {message}", file=sys.stderr)
+
+
+def add_signing_options(parser: argparse.ArgumentParser) -> None:
+    """Add the credential and signature options shared by ``sign`` and ``request`` (§3.1)."""
+    group = parser.add_argument_group(
+        "credentials",
+        f"Keys may be given here or in {ENV_CONSUMER_KEY} / {ENV_TOKEN}. Secrets are read from"
+        f" {ENV_CONSUMER_SECRET} / {ENV_TOKEN_SECRET}, or prompted for on a terminal; giving one"
+        " on the command line works but shows it to other users (ps), so it warns.",
+    )
+    group.add_argument("--consumer-key", metavar="KEY", help=f"default: ${ENV_CONSUMER_KEY}")
+    group.add_argument(
+        "--consumer-secret",
+        metavar="SECRET",
+        help=f"discouraged (ps shows it): ${ENV_CONSUMER_SECRET}",
+    )
+    group.add_argument("--token", metavar="KEY", help=f"token key; default: ${ENV_TOKEN}")
+    group.add_argument(
+        "--token-secret", metavar="SECRET", help=f"discouraged (ps shows it): ${ENV_TOKEN_SECRET}"
+    )
+    group.add_argument(
+        "--rsa-key",
+        metavar="PEM_FILE",
+        help=f"private key for RSA-SHA*; default: ${ENV_RSA_KEY_FILE}",
+    )
+    signing = parser.add_argument_group("signature")
+    signing.add_argument(
+        "-m",
+        "--signature-method",
+        default="HMAC-SHA1",
+        type=str.upper,
+        choices=list(METHODS),
+        metavar="METHOD",
+        help=f"one of {', '.join(METHODS)} (default: HMAC-SHA1)",
+    )
+    signing.add_argument(
+        "--placement",
+        choices=[placement.value for placement in Placement],
+        default=Placement.HEADER.value,
+        help="where the oauth_* parameters go (default: header)",
+    )
+    signing.add_argument("--realm", help="realm for the Authorization header (not signed)")
+    signing.add_argument("--callback", metavar="URL", help="oauth_callback (§2.1)")
+    signing.add_argument("--verifier", metavar="CODE", help="oauth_verifier (§2.3)")
+    signing.add_argument("--nonce", help="fixed oauth_nonce (default: 128 random bits)")
+    signing.add_argument("--timestamp", help="fixed oauth_timestamp (default: now)")
+    signing.add_argument(
+        "--no-version", action="store_true", help="leave out oauth_version (it is optional, §3.1)"
+    )
+
+
+def parse_pairs(items: Sequence[str], what: str, separator: str = "=") -> list[tuple[str, str]]:
+    """Split each ``NAME=VALUE`` (or ``NAME: VALUE``) once; no separator is a usage error."""
+    pairs = []
+    for item in items:
+        name, found, value = item.partition(separator)
+        if not found or not name.strip():
+            raise UsageError(f"{what} must look like NAME{separator}VALUE, got {item!r}")
+        pairs.append((name.strip(), value.strip() if separator == ":" else value))
+    return pairs
+
+
+def _secret(
+    given: str | None, env: Mapping[str, str], variable: str, option: str, what: str
+) -> str:
+    if given is not None:
+        warn(f"{option} on the command line is visible to other users (ps); set {variable}")
+        return given
+    if variable in env:
+        return env[variable]
+    if not sys.stdin.isatty():
+        raise UsageError(f"no {what}: set {variable} (or run on a terminal to be prompted)")
+    return getpass.getpass(f"{what}: ")
+
+
+def credentials(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Credentials:
+    """The consumer and token that ``args`` and the environment describe, prompting if needed."""
+    env = os.environ if env is None else env
+    method = signing_method(args)
+    needs_secrets = not isinstance(method, RsaMethod)
+    key = args.consumer_key or env.get(ENV_CONSUMER_KEY)
+    if not key:
+        raise UsageError(f"no consumer key: pass --consumer-key or set {ENV_CONSUMER_KEY}")
+    rsa_pem = None
+    if not needs_secrets:
+        path = args.rsa_key or env.get(ENV_RSA_KEY_FILE)
+        if not path:
+            raise UsageError(f"{method.name} needs --rsa-key PEM_FILE (or {ENV_RSA_KEY_FILE})")
+        try:
+            with open(path, "rb") as handle:
+                rsa_pem = handle.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read the RSA key {path!r}: {exc.strerror}") from None
+    secret = ""
+    if needs_secrets or args.consumer_secret is not None:
+        secret = _secret(
+            args.consumer_secret, env, ENV_CONSUMER_SECRET, "--consumer-secret", "consumer secret"
+        )
+    consumer = Consumer(key, secret, rsa_key=rsa_pem)
+    token_key = args.token or env.get(ENV_TOKEN)
+    if not token_key:
+        if args.token_secret is not None:
+            raise UsageError(f"a token secret needs a token: pass --token or set {ENV_TOKEN}")
+        return consumer, None
+    token_secret = ""
+    if needs_secrets or args.token_secret is not None:
+        token_secret = _secret(
+            args.token_secret, env, ENV_TOKEN_SECRET, "--token-secret", "token secret"
+        )
+    return consumer, Token(token_key, token_secret)
+
+
+def signing_method(args: argparse.Namespace) -> SignatureMethod:
+    """The signature method named by ``--signature-method`` (§3.4)."""
+    return signature_method(args.signature_method)
+
+
+def sign_as_told(request: Request, args: argparse.Namespace, creds: Credentials) -> Request:
+    """Sign ``request`` with the credentials and the signature options of ``args`` (§3.1-§3.5)."""
+    consumer, token = creds
+    return sign(
+        request,
+        consumer,
+        token,
+        signing_method(args),
+        placement=Placement(args.placement),
+        realm=args.realm,
+        callback=args.callback,
+        verifier=args.verifier,
+        nonce=args.nonce,
+        timestamp=args.timestamp,
+        version=not args.no_version,
+    )
