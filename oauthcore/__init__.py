@@ -18,6 +18,7 @@ from .base_string import (
     normalize_parameters,
     signature_base,
 )
+from .credentials import CredentialStore, MemoryCredentialStore, TokenKind
 from .encoding import decode_form, percent_decode, percent_encode
 from .errors import (
     BadRequest,
@@ -50,13 +51,17 @@ from .methods import (
     SignatureMethod,
     signature_method,
 )
+from .nonces import MemoryNonceStore, NonceStore
+from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
 from .records import Consumer, Request, Token
 from .rsa import RsaKey
 from .signing import Placement, hash_body, make_nonce, make_timestamp, sign
+from .verification import DEFAULT_METHODS, OAuthParams, Verified, check, parse, verify
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_METHODS",
     "HMAC_SHA1",
     "HMAC_SHA256",
     "HMAC_SHA512",
@@ -68,13 +73,19 @@ __all__ = [
     "BadRequest",
     "Consumer",
     "ConsumerKeyUnknown",
+    "CredentialStore",
     "HmacMethod",
+    "MemoryCredentialStore",
+    "MemoryNonceStore",
+    "NonceStore",
     "NonceUsed",
     "OAuthError",
+    "OAuthParams",
     "ParameterAbsent",
     "ParameterRejected",
     "Placement",
     "PlaintextMethod",
+    "ProblemResponse",
     "Request",
     "RsaKey",
     "RsaMethod",
@@ -84,23 +95,31 @@ __all__ = [
     "SignatureMethodRejected",
     "TimestampRefused",
     "Token",
+    "TokenKind",
     "TokenRejected",
     "Unauthorized",
+    "Verified",
     "VerifierInvalid",
     "VersionRejected",
     "__version__",
     "base_string_uri",
+    "check",
     "collect_parameters",
     "decode_form",
     "hash_body",
     "make_nonce",
     "make_timestamp",
     "normalize_parameters",
+    "parse",
     "parse_authorization",
     "percent_decode",
     "percent_encode",
+    "problem_body",
+    "problem_response",
     "render_authorization",
     "sign",
     "signature_base",
     "signature_method",
+    "verify",
+    "www_authenticate",
 ]

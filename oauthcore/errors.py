@@ -87,6 +87,18 @@ class TimestampRefused(Unauthorized):
 
     problem = "timestamp_refused"
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        parameter: str | None = "oauth_timestamp",
+        acceptable: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__(message, parameter=parameter)
+        #: The (oldest, newest) timestamps the provider would accept now: the problem report's
+        #: ``oauth_acceptable_timestamps``, so a client with a wrong clock can correct it.
+        self.acceptable = acceptable
+
 
 class NonceUsed(Unauthorized):
     """The nonce was already used with this consumer, token and timestamp: a replay (§3.3)."""

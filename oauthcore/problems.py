@@ -1,0 +1,85 @@
+"""Answering a refused request: the ``WWW-Authenticate`` challenge and the problem report body.
+
+RFC 5849 §3.2 picks the status (400 or 401, carried by each ``OAuthError``); RFC 7235 §4.1 wants a
+challenge with every 401, here ``OAuth realm="..."`` (RFC 5849 §3.5.1); the body follows the OAuth
+Problem Reporting extension: ``oauth_problem=signature_invalid&oauth_problem_advice=...``,
+form-encoded, with ``oauth_parameters_absent``/``_rejected``, ``oauth_acceptable_timestamps`` or
+``oauth_acceptable_versions`` where they apply. Error messages never hold secrets, so the advice
+can be sent as it is.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from .encoding import percent_encode
+from .errors import OAuthError, ParameterAbsent, ParameterRejected, TimestampRefused
+from .header import render_authorization
+
+__all__ = [
+    "FORM_CONTENT_TYPE",
+    "ProblemResponse",
+    "problem_body",
+    "problem_pairs",
+    "problem_response",
+    "www_authenticate",
+]
+
+#: The media type of problem reports and token responses (RFC 5849 §2.1, §2.3).
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+@frozen
+class ProblemResponse:
+    """Status, headers and body that answer a refused request (RFC 5849 §3.2, Problem Reporting)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def www_authenticate(realm: str | None = None) -> str:
+    """The challenge ``OAuth realm="..."`` (or plain ``OAuth``) for a 401 (RFC 5849 §3.5.1)."""
+    return render_authorization([], realm).rstrip()
+
+
+def problem_pairs(error: OAuthError, *, advice: bool = True) -> list[tuple[str, str]]:
+    """The Problem Reporting fields of ``error``, decoded: ``oauth_problem`` first."""
+    pairs = [("oauth_problem", error.problem)]
+    if error.parameter is not None:
+        if isinstance(error, ParameterAbsent):
+            pairs.append(("oauth_parameters_absent", error.parameter))
+        elif isinstance(error, ParameterRejected):
+            pairs.append(("oauth_parameters_rejected", error.parameter))
+    if isinstance(error, TimestampRefused) and error.acceptable is not None:
+        oldest, newest = error.acceptable
+        pairs.append(("oauth_acceptable_timestamps", f"{oldest}-{newest}"))
+    if error.problem == "version_rejected":
+        pairs.append(("oauth_acceptable_versions", "1.0-1.0"))
+    if advice:
+        pairs.append(("oauth_problem_advice", error.message))
+    return pairs
+
+
+def problem_body(error: OAuthError, *, advice: bool = True) -> bytes:
+    """``error`` as a form-encoded problem report, e.g. ``oauth_problem=nonce_used&...``.
+
+    ``advice=False`` leaves out ``oauth_problem_advice`` (the human-readable message).
+    """
+    pairs = problem_pairs(error, advice=advice)
+    text = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
+    return text.encode("ascii")
+
+
+def problem_response(
+    error: OAuthError, *, realm: str | None = None, advice: bool = True
+) -> ProblemResponse:
+    """The whole answer to a refused request: ``error.status``, headers and problem body (§3.2).
+
+    A 401 carries ``WWW-Authenticate: OAuth realm="..."`` (RFC 7235 §4.1); every answer carries
+    ``Content-Type: application/x-www-form-urlencoded`` and ``Cache-Control: no-store``.
+    """
+    headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
+    if error.status == 401:
+        headers.append(("WWW-Authenticate", www_authenticate(realm)))
+    return ProblemResponse(error.status, tuple(headers), problem_body(error, advice=advice))

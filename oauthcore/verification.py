@@ -1,0 +1,535 @@
+"""Provider side: parse a received request, check it, or do both in one call (RFC 5849 §3.2).
+
+Theory of operation: ``parse`` reads the request once. It collects every signed parameter already
+percent-encoded (the query, the OAuth Authorization header, a form body) and takes the ``oauth_*``
+ones out, insisting that they come from exactly one place (§3.5) and appear once each. ``check``
+then runs the cheap structural checks first (signature method, version, token, timestamp), then
+the signature, in constant time, then the body hash and the verifier, and consumes the nonce
+last: a refused request never uses up a nonce. ``verify`` adds the secret look-up through a
+``CredentialStore``; an unknown consumer or token is checked against a dummy secret, so the work
+done, and by default the answer given, do not tell which consumer keys exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import time
+from collections.abc import Iterable, Mapping
+
+from attrs import field, frozen
+
+from .base_string import (
+    assemble,
+    body_text,
+    encode_pairs,
+    encoded_form_pairs,
+    normalize_encoded,
+)
+from .credentials import CredentialStore, TokenKind
+from .encoding import percent_decode
+from .errors import (
+    ConsumerKeyUnknown,
+    NonceUsed,
+    ParameterAbsent,
+    ParameterRejected,
+    SignatureInvalid,
+    SignatureMethodRejected,
+    TimestampRefused,
+    TokenRejected,
+    VerifierInvalid,
+    VersionRejected,
+)
+from .header import is_oauth_authorization, parse_authorization
+from .methods import METHODS, RsaMethod, SignatureMethod
+from .nonces import NonceStore
+from .records import Consumer, Request, Token
+from .signing import Placement, hash_body
+
+__all__ = ["DEFAULT_METHODS", "OAuthParams", "Verified", "check", "parse", "verify"]
+
+#: The signature methods a provider accepts unless it says otherwise: every built-in (§3.4).
+DEFAULT_METHODS: Mapping[str, SignatureMethod] = METHODS
+
+#: What ``methods=`` takes: methods by name, or any iterable of methods.
+Methods = Mapping[str, SignatureMethod] | Iterable[SignatureMethod]
+
+_REQUIRED = (
+    "oauth_consumer_key",
+    "oauth_signature_method",
+    "oauth_signature",
+    "oauth_timestamp",
+    "oauth_nonce",
+)
+_OPTIONAL = (
+    "oauth_token",
+    "oauth_version",
+    "oauth_callback",
+    "oauth_verifier",
+    "oauth_body_hash",
+)
+_KNOWN = frozenset(_REQUIRED + _OPTIONAL)
+# More digits than any time this century needs; it also keeps int() far from its slow sizes.
+_MAX_TIMESTAMP_DIGITS = 12
+_BAD_SIGNATURE = (
+    "oauth_signature does not match the request: compare the client's signature base string"
+    " with oauthcore.signature_base(request) (RFC 5849 §3.4)"
+)
+# Stand-in secrets for an unknown consumer or token: the signature is computed all the same, so
+# the time taken does not tell a missing key from a wrong signature. Nothing is ever accepted
+# with them: an unknown consumer or token is refused whatever the signature says.
+_DUMMY_SECRET = "oauthcore-unknown-credentials-stand-in-0000"  # noqa: S105 - authenticates nothing
+# A 2048-bit RSA public key whose private half was discarded: RSA signatures from unknown
+# consumers (or consumers without a registered key) are checked against it for equal work.
+_DUMMY_RSA_PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0KDMq7ekHUbc9Gu/xPfF
+sQrhMgQ16wGCj2eN3oT8ZTwqpAUjOP+yBm3/SuLxto8iVQ39TAG9XXvEhUdkgvTQ
+/driATAKhYe8cDumlDCL7eF/YkiRNDvQ0dSjFryZolweuWKNKvyJD27ulwwPbZDw
++R3GXP8m2pEv72WtBXJMTs0NqoQ83LzP6nXakVea3shN7OEvBl8lXPbe5PuhBf4x
+qAiCScVEgb0covn8RIm8xp3ZRUazysH699Mk3PBMQljXyxFjO9qEYAbEzlU5bUuC
+EwmAGTvHFGAQ4c0gT8SVcGKtBavD92YyoFja5kLVRbfIguay5y26UAZRVU4t1HX1
+aQIDAQAB
+-----END PUBLIC KEY-----
+"""
+_PLACE_NAMES = {
+    Placement.HEADER: "the Authorization header",
+    Placement.QUERY: "the query string",
+    Placement.BODY: "the form body",
+}
+
+EncodedPairs = tuple[tuple[str, str], ...]
+
+
+@frozen
+class OAuthParams:
+    """The protocol parameters of a received request, decoded, from one location (RFC 5849 §3.1).
+
+    Made by ``parse``; ``signature`` and ``verifier`` never show in the repr (a PLAINTEXT
+    signature is the secrets themselves).
+    """
+
+    consumer_key: str
+    token: str | None
+    signature_method: str
+    signature: str = field(repr=False)
+    timestamp: int
+    nonce: str
+    version: str | None
+    callback: str | None
+    verifier: str | None = field(repr=False)
+    body_hash: str | None
+    realm: str | None
+    placement: Placement
+    # What parse() saw, so check() need not read the request again: the request itself (to make
+    # sure check() gets the same one) and its signed parameters, encoded, oauth_signature left out.
+    _request: Request | None = field(default=None, init=False, repr=False, eq=False)
+    _signed: EncodedPairs = field(default=(), init=False, repr=False, eq=False)
+
+
+@frozen
+class Verified:
+    """A request that passed ``verify``: who signed it, with which token, and its parameters (§3.2).
+
+    ``token`` is ``None`` for a request made without a token (two-legged, or a temporary
+    credentials request, §2.1).
+    """
+
+    consumer: Consumer
+    token: Token | None
+    params: OAuthParams
+
+
+def _preview(value: str, limit: int = 40) -> str:
+    # A message quotes at most a short prefix: a 1 MB value must not become a 1 MB message.
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _take_oauth(
+    pairs: list[tuple[str, str]],
+    placement: Placement,
+    found: dict[str, str],
+    signed: list[tuple[str, str]],
+) -> bool:
+    """Move encoded pairs into ``signed`` and the ``oauth_*`` ones, decoded, into ``found``."""
+    seen = False
+    for name, value in pairs:
+        if name.startswith("oauth_"):
+            if not seen and found:
+                raise ParameterRejected(
+                    "OAuth protocol parameters must be sent in exactly one place, but they are in"
+                    f" {_PLACE_NAMES[placement]} and in another location too (RFC 5849 §3.5)"
+                )
+            seen = True
+            if name not in _KNOWN:
+                raise ParameterRejected(
+                    f"unknown protocol parameter {_preview(name)} (RFC 5849 §3.1)",
+                    parameter=name if len(name) <= 40 else None,
+                )
+            if name in found:
+                raise ParameterRejected(
+                    f"{name} appears more than once; send each protocol parameter once"
+                    " (RFC 5849 §3.1)",
+                    parameter=name,
+                )
+            found[name] = percent_decode(value)
+            if name == "oauth_signature":
+                continue
+        signed.append((name, value))
+    return seen
+
+
+def parse(request: Request) -> OAuthParams:
+    """Read the OAuth protocol parameters of a received request (RFC 5849 §3.1, §3.5).
+
+    They must come from exactly one of the Authorization header, the query and a form body, each
+    at most once, all known; the required ones present and not empty. Raises ``ParameterAbsent``
+    or ``ParameterRejected`` (400), or ``TimestampRefused`` (401) for an absurdly large timestamp.
+    """
+    if not isinstance(request, Request):
+        raise TypeError(f"request must be an oauthcore.Request, not {type(request).__name__}")
+    found: dict[str, str] = {}
+    signed: list[tuple[str, str]] = []
+    placement: Placement | None = None
+    realm: str | None = None
+
+    if _take_oauth(encoded_form_pairs(request.query), Placement.QUERY, found, signed):
+        placement = Placement.QUERY
+    headers = [v for v in request.header_values("Authorization") if is_oauth_authorization(v)]
+    if len(headers) > 1:
+        raise ParameterRejected(
+            "request has more than one OAuth Authorization header; send exactly one (§3.5.1)"
+        )
+    if headers:
+        realm, header_pairs = parse_authorization(headers[0])
+        if _take_oauth(encode_pairs(header_pairs), Placement.HEADER, found, signed):
+            placement = Placement.HEADER
+    if request.is_form and _take_oauth(
+        encoded_form_pairs(body_text(request)), Placement.BODY, found, signed
+    ):
+        placement = Placement.BODY
+
+    if placement is None:
+        raise ParameterAbsent(
+            "request is not OAuth-signed: no oauth_* parameters in the Authorization header,"
+            " the query or a form body (RFC 5849 §3.5)",
+            parameter="oauth_consumer_key",
+        )
+    for name in _REQUIRED:
+        if not found.get(name):
+            state = "is empty" if name in found else "is missing"
+            raise ParameterAbsent(f"{name} {state}; it is required (RFC 5849 §3.1)", parameter=name)
+    for name in _OPTIONAL[1:]:
+        if found.get(name) == "":
+            raise ParameterRejected(
+                f"{name} is empty; leave it out or give it a value (RFC 5849 §3.1)",
+                parameter=name,
+            )
+
+    text = found["oauth_timestamp"]
+    if not (text.isascii() and text.isdigit()):
+        raise ParameterRejected(
+            "oauth_timestamp must be a whole number of seconds since 1970-01-01 in ASCII digits"
+            f" (RFC 5849 §3.3), got {_preview(text)}",
+            parameter="oauth_timestamp",
+        )
+    if len(text) > _MAX_TIMESTAMP_DIGITS:
+        raise TimestampRefused(
+            f"oauth_timestamp has {len(text)} digits, far beyond any current time (RFC 5849 §3.3)"
+        )
+
+    params = OAuthParams(
+        consumer_key=found["oauth_consumer_key"],
+        # An empty oauth_token is how some clients say "no token" (§3.1 lets them omit it).
+        token=found.get("oauth_token") or None,
+        signature_method=found["oauth_signature_method"],
+        signature=found["oauth_signature"],
+        timestamp=int(text),
+        nonce=found["oauth_nonce"],
+        version=found.get("oauth_version"),
+        callback=found.get("oauth_callback"),
+        verifier=found.get("oauth_verifier"),
+        body_hash=found.get("oauth_body_hash"),
+        realm=realm,
+        placement=placement,
+    )
+    object.__setattr__(params, "_request", request)
+    object.__setattr__(params, "_signed", tuple(signed))
+    return params
+
+
+def _signed_pairs(request: Request, params: OAuthParams) -> list[tuple[str, str]]:
+    if params._request is not request:
+        again = parse(request)
+        if again != params:
+            raise ValueError("params were not parsed from this request: pass parse(request)")
+        params = again
+    return list(params._signed)
+
+
+def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
+    name = params.signature_method
+    method: SignatureMethod | None
+    if isinstance(methods, Mapping):
+        method = methods.get(name)
+    else:
+        method = next((m for m in methods if m.name == name), None)
+    if method is None:
+        accepted = ", ".join(
+            methods.keys() if isinstance(methods, Mapping) else [m.name for m in methods]
+        )
+        raise SignatureMethodRejected(
+            f"signature method {_preview(name)} is not accepted here; use one of: {accepted}"
+            " (RFC 5849 §3.4)",
+            parameter="oauth_signature_method",
+        )
+    return method
+
+
+def _check_structure(
+    request: Request, params: OAuthParams, methods: Methods, allow_plaintext_over_http: bool
+) -> SignatureMethod:
+    """The checks that need no secret and no clock: version, method, body hash shape (§3.2)."""
+    if params.version is not None and params.version != "1.0":
+        raise VersionRejected(
+            f"oauth_version must be 1.0 when present, got {_preview(params.version)}"
+            " (RFC 5849 §3.1)",
+            parameter="oauth_version",
+        )
+    method = _accepted_method(params, methods)
+    if (
+        method.name == "PLAINTEXT"
+        and not allow_plaintext_over_http
+        and request.base_string_uri.startswith("http://")
+    ):
+        raise SignatureMethodRejected(
+            "PLAINTEXT sends the secrets themselves and is refused over plain http; use https"
+            " or another signature method (RFC 5849 §3.4.4)",
+            parameter="oauth_signature_method",
+        )
+    if params.body_hash is not None:
+        if request.is_form:
+            raise ParameterRejected(
+                "oauth_body_hash must not be sent with a form-encoded body (Body Hash §4.1.1)",
+                parameter="oauth_body_hash",
+            )
+        if method.body_hash_algorithm is None:
+            raise ParameterRejected(
+                f"oauth_body_hash cannot be used with {method.name} (Body Hash §3.1)",
+                parameter="oauth_body_hash",
+            )
+    return method
+
+
+def _check_timestamp(params: OAuthParams, window: int, now: float) -> None:
+    """Refuse a timestamp more than ``window`` seconds from ``now``, either way (§3.3)."""
+    if isinstance(window, bool) or not isinstance(window, int):
+        raise TypeError(f"window must be an int of seconds, not {type(window).__name__}")
+    if window < 0:
+        raise ValueError(f"window must not be negative, got {window}")
+    skew = params.timestamp - now
+    if abs(skew) > window:
+        where = "in the future" if skew > 0 else "in the past"
+        current = int(now)
+        raise TimestampRefused(
+            f"oauth_timestamp is {int(abs(skew))} seconds {where}; this provider accepts"
+            f" {window} seconds either way: check the client's clock (RFC 5849 §3.3)",
+            acceptable=(current - window, current + window),
+        )
+
+
+@functools.cache
+def _dummy_rsa_consumer() -> Consumer:
+    return Consumer("oauthcore-dummy", rsa_key=_DUMMY_RSA_PUBLIC_KEY)
+
+
+def _signature_matches(
+    request: Request,
+    params: OAuthParams,
+    method: SignatureMethod,
+    consumer: Consumer,
+    token: Token | None,
+) -> bool:
+    """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
+    pairs = _signed_pairs(request, params)
+    base = assemble(request.method, request.base_string_uri, normalize_encoded(pairs))
+    if isinstance(method, RsaMethod) and consumer.rsa_key is None:
+        # No public key to check against: do the same work against the dummy key, then refuse.
+        method.verify(base, params.signature, _dummy_rsa_consumer(), None)
+        return False
+    return method.verify(base, params.signature, consumer, token)
+
+
+def _finish(
+    request: Request,
+    params: OAuthParams,
+    method: SignatureMethod,
+    verifier: str | None,
+    nonces: NonceStore | None,
+) -> None:
+    """After a good signature: body hash, verifier, and only then the nonce (§3.2, §3.3)."""
+    if params.body_hash is not None:
+        algorithm = method.body_hash_algorithm
+        assert algorithm is not None  # _check_structure refused the None case
+        expected = hash_body(request.body, algorithm)
+        if not hmac.compare_digest(
+            params.body_hash.encode("utf-8", "surrogatepass"), expected.encode("ascii")
+        ):
+            raise SignatureInvalid(
+                "oauth_body_hash does not match the request body (Body Hash §3.2)",
+                parameter="oauth_body_hash",
+            )
+    if verifier is not None:
+        if params.verifier is None:
+            raise ParameterAbsent(
+                "oauth_verifier is missing; it is required to exchange temporary credentials"
+                " (RFC 5849 §2.3)",
+                parameter="oauth_verifier",
+            )
+        if not hmac.compare_digest(
+            params.verifier.encode("utf-8", "surrogatepass"), verifier.encode("utf-8")
+        ):
+            raise VerifierInvalid(
+                "oauth_verifier does not match the one issued with these temporary credentials"
+                " (RFC 5849 §2.3)",
+                parameter="oauth_verifier",
+            )
+    if nonces is not None and not nonces.use(
+        params.consumer_key, params.token, params.timestamp, params.nonce
+    ):
+        raise NonceUsed(
+            "oauth_nonce was already used with this timestamp and these credentials: a replayed"
+            " request is refused; send a fresh nonce (RFC 5849 §3.3)",
+            parameter="oauth_nonce",
+        )
+
+
+def _unknown_consumer(params: OAuthParams) -> ConsumerKeyUnknown:
+    return ConsumerKeyUnknown(
+        f"unknown consumer key {_preview(params.consumer_key)} (RFC 5849 §3.2)",
+        parameter="oauth_consumer_key",
+    )
+
+
+def check(
+    request: Request,
+    params: OAuthParams,
+    consumer: Consumer,
+    token: Token | None = None,
+    *,
+    nonces: NonceStore | None = None,
+    methods: Methods = DEFAULT_METHODS,
+    window: int = 300,
+    now: float | None = None,
+    allow_plaintext_over_http: bool = False,
+    verifier: str | None = None,
+) -> None:
+    """Check ``params`` (from ``parse(request)``) against the secrets you looked up (RFC 5849 §3.2).
+
+    In order: version, accepted method, PLAINTEXT only over https, token and consumer keys,
+    timestamp within ``window`` seconds of ``now`` (default: the clock), the signature in constant
+    time, ``oauth_body_hash``, ``verifier`` (the one issued with a request token, §2.3), and last
+    the nonce through ``nonces``. Returns ``None`` or raises the ``OAuthError`` to answer with.
+    """
+    method = _check_structure(request, params, methods, allow_plaintext_over_http)
+    if consumer.key != params.consumer_key:
+        raise ConsumerKeyUnknown(
+            "the consumer given is not the one named by oauth_consumer_key (RFC 5849 §3.2)",
+            parameter="oauth_consumer_key",
+        )
+    if token is None:
+        if params.token is not None:
+            raise ParameterRejected(
+                "this request must not carry an oauth_token (RFC 5849 §3.1)",
+                parameter="oauth_token",
+            )
+    elif params.token is None:
+        raise ParameterAbsent(
+            "oauth_token is missing; this request needs one (RFC 5849 §3.1)",
+            parameter="oauth_token",
+        )
+    elif token.key != params.token:
+        raise TokenRejected(
+            "the token given is not the one named by oauth_token (RFC 5849 §3.2)",
+            parameter="oauth_token",
+        )
+    _check_timestamp(params, window, time.time() if now is None else now)
+    if not _signature_matches(request, params, method, consumer, token):
+        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature")
+    _finish(request, params, method, verifier, nonces)
+
+
+def verify(
+    request: Request,
+    credentials: CredentialStore,
+    nonces: NonceStore | None,
+    *,
+    token: TokenKind | None = TokenKind.ACCESS,
+    token_optional: bool = False,
+    methods: Methods = DEFAULT_METHODS,
+    window: int = 300,
+    now: float | None = None,
+    allow_plaintext_over_http: bool = False,
+    verifier: str | None = None,
+    reveal_unknown_consumer: bool = False,
+) -> Verified:
+    """Parse, look up the secrets in ``credentials`` and check, in one call (RFC 5849 §3.2).
+
+    ``token`` is the kind of token the request must carry (``TokenKind.ACCESS`` for protected
+    resources, ``TokenKind.REQUEST`` to exchange temporary credentials, ``None`` for none, as in
+    a temporary-credentials request or a two-legged call); ``token_optional`` also lets requests
+    without one through. ``nonces=None`` turns replay protection off, and must be said outright.
+    An unknown consumer is refused as a bad signature (``SignatureInvalid`` caused by
+    ``ConsumerKeyUnknown``) unless ``reveal_unknown_consumer``.
+
+    >>> verified = verify(request, store, MemoryNonceStore())  # doctest: +SKIP
+    >>> verified.consumer.key, verified.token.key  # doctest: +SKIP
+    ('key', 'tok')
+    """
+    if token is not None and not isinstance(token, TokenKind):
+        raise TypeError(f"token must be a TokenKind or None, not {token!r}")
+    if now is None:
+        now = time.time()
+    params = parse(request)
+    if token is None:
+        if params.token is not None:
+            raise ParameterRejected(
+                "this endpoint takes no oauth_token (RFC 5849 §2.1)", parameter="oauth_token"
+            )
+    elif params.token is None and not token_optional:
+        raise ParameterAbsent(
+            "oauth_token is missing; this resource needs token credentials (RFC 5849 §3.1)",
+            parameter="oauth_token",
+        )
+    method = _check_structure(request, params, methods, allow_plaintext_over_http)
+    _check_timestamp(params, window, now)
+
+    consumer = credentials.consumer(params.consumer_key)
+    consumer_known = consumer is not None
+    if consumer is None:
+        consumer = Consumer(params.consumer_key, _DUMMY_SECRET)
+    found: Token | None = None
+    token_known = True
+    if params.token is not None and token is not None:
+        found = credentials.token(params.consumer_key, params.token, token)
+        if found is None:
+            token_known = False
+            found = Token(params.token, _DUMMY_SECRET)
+
+    matches = _signature_matches(request, params, method, consumer, found)
+    if not consumer_known and reveal_unknown_consumer:
+        raise _unknown_consumer(params)
+    if not token_known:
+        # Before the consumer's fate: a made-up consumer key answers as a real one would.
+        raise TokenRejected(
+            "the token in oauth_token is unknown, expired, already used or not of the kind"
+            " this endpoint takes (RFC 5849 §3.2)",
+            parameter="oauth_token",
+        )
+    if not consumer_known:
+        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature") from (
+            _unknown_consumer(params)
+        )
+    if not matches:
+        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature")
+    _finish(request, params, method, verifier, nonces)
+    return Verified(consumer, found, params)
