@@ -32,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("suites", nargs="*", choices=[*SUITES, "all"], default=["all"])
     parser.add_argument(
-        "--repeat", type=int, default=7, help="repeats per contender (best is kept)"
+        "--repeat", type=int, default=25, help="repeats per contender (best is kept)"
     )
     parser.add_argument(
-        "--min-time", type=float, default=0.1, help="minimum seconds per repeat (default 0.1)"
+        "--min-time", type=float, default=0.02, help="minimum seconds per repeat (default 0.02)"
     )
     parser.add_argument(
         "--timer",
@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         default="cpu",
         help="cpu: process CPU time (default; robust on a busy machine); wall: perf_counter",
     )
-    parser.add_argument("--quick", action="store_true", help="3 repeats of 0.03 s: a smoke run")
+    parser.add_argument("--quick", action="store_true", help="5 repeats of 0.01 s: a smoke run")
     parser.add_argument("--profile", action="store_true", help="add a cProfile of oauthcore sign()")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target fails")
     args = parser.parse_args(argv)
     settings = common.Settings(repeat=args.repeat, min_time=args.min_time, timer=args.timer)
     if args.quick:
-        settings = common.Settings(repeat=3, min_time=0.03, timer=args.timer)
+        settings = common.Settings(repeat=5, min_time=0.01, timer=args.timer)
     chosen = SUITES if "all" in args.suites else tuple(dict.fromkeys(args.suites))
     print(
         f"oauthcore benchmarks: Python {platform.python_version()} on {platform.machine()},"

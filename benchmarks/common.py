@@ -3,11 +3,13 @@
 Method (timeit-style): each contender loops over a list of inputs built *before* the clock starts,
 every input unique for the whole run (a serial number goes into it), so no cache anywhere can
 serve a repeated value. The garbage collector is off while the clock runs, as in ``timeit``.
-Contenders are timed round-robin, one repeat each in turn, so a burst of load on a shared machine
-hits all of them alike. Each figure is reported as the best (minimum) repeat, which is what the
-targets are judged on, with the median beside it to show the spread. The clock is the process's
-CPU time by default (``time.process_time``), so the time the process spends waiting for a core on
-a shared machine is not counted; ``--timer wall`` uses ``time.perf_counter`` as ``timeit`` does.
+Contenders are timed round-robin, one short repeat each in turn (many short repeats rather than a
+few long ones), so a burst of load on a shared machine hits all of them alike and the best repeat
+of each is likely to have run in a quiet moment. Each figure is reported as the best (minimum)
+repeat, which is what the targets are judged on, with the median beside it to show the spread.
+The clock is the process's CPU time by default (``time.process_time``), so the time the process
+spends waiting for a core on a shared machine is not counted; ``--timer wall`` uses
+``time.perf_counter`` as ``timeit`` does.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def fresh() -> int:
 class Settings:
     """How long to measure: repeats per contender and the minimum duration of one repeat."""
 
-    repeat: int = 7
-    min_time: float = 0.1
+    repeat: int = 25
+    min_time: float = 0.02
     #: ``"cpu"``: this process's CPU time (time spent waiting for a core on a busy machine does
     #: not count); ``"wall"``: ``time.perf_counter``, as ``timeit`` does.
     timer: str = "cpu"

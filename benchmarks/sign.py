@@ -24,9 +24,9 @@ from typing import Any, NamedTuple
 from unittest import mock
 from urllib.parse import unquote, urlencode
 
-import oauthlib.oauth1  # type: ignore[import-untyped]
-from authlib.oauth1 import ClientAuth  # type: ignore[import-untyped]
-from authlib.oauth1.rfc5849 import client_auth as authlib_client_auth  # type: ignore[import-untyped]
+import oauthlib.oauth1
+from authlib.oauth1 import ClientAuth
+from authlib.oauth1.rfc5849 import client_auth as authlib_client_auth
 
 from oauthcore import RSA_SHA256, Consumer, Request, Token, sign
 from oauthcore.base_string import signature_base
