@@ -1,0 +1,188 @@
+"""What every transport shares: the ``Transport`` protocol, ``Response`` and ``TransportError``.
+
+A transport sends one already-signed ``oauthcore.Request`` and returns what came back, byte for
+byte: it follows no redirect, retries nothing and never touches the OAuth parameters (RFC 5849
+§3.5 puts them on the wire exactly as the signer placed them). Anything with a matching ``send``
+method is a transport; the three adapters in this package are just the ones that ship.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, Protocol, runtime_checkable
+
+from attrs import field, frozen
+
+from oauthcore import Request
+
+__all__ = ["DEFAULT_TIMEOUT", "Response", "Transport", "TransportError", "redact_url"]
+
+#: Seconds a shipped adapter waits to connect and for each read unless told otherwise.
+DEFAULT_TIMEOUT = 30.0
+
+# Query values that are secrets on the wire: a PLAINTEXT signature *is* the signing key, and the
+# verifier (§2.3) and a token secret must never reach a log line or an exception message.
+_SECRET_IN_URL = re.compile(r"((?:^|[?&;])oauth_(?:signature|verifier|token_secret)=)[^&;#]*")
+_CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of ``oauth_signature``, ``oauth_verifier`` and token secrets masked.
+
+    Use it before putting a URL in a message or a log line (RFC 5849 §3.5.3 signs in the query).
+    """
+    return _SECRET_IN_URL.sub(r"\1***", url)
+
+
+def _to_status(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"status must be an int, not {type(value).__name__}")
+    if not 100 <= value <= 999:
+        raise ValueError(f"status must be a three-digit HTTP status code, got {value}")
+    return value
+
+
+def _to_headers(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    headers = tuple(value)
+    for pair in headers:
+        if not (
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ):
+            raise TypeError(f"headers must hold (str, str) pairs, got {pair!r}")
+    return headers
+
+
+def _to_body(value: object) -> bytes:
+    if isinstance(value, bytearray):
+        return bytes(value)
+    if not isinstance(value, bytes):
+        raise TypeError(f"body must be bytes, not {type(value).__name__}")
+    return value
+
+
+@frozen(repr=False)
+class Response:
+    """An HTTP response as a transport received it: status, ordered headers, body, final URL.
+
+    Header names keep their case and order, repeats included; ``header()`` looks them up
+    case-insensitively. The body is never shown in ``repr`` (a token reply carries a secret, §2.3).
+    """
+
+    status: int = field(converter=_to_status)
+    headers: tuple[tuple[str, str], ...] = field(default=(), converter=_to_headers)
+    body: bytes = field(default=b"", converter=_to_body)
+    url: str = ""
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or ``None``."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of header ``name`` (case-insensitive), in the order received."""
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx (success) status."""
+        return 200 <= self.status < 300
+
+    @property
+    def is_redirect(self) -> bool:
+        """True for a redirect status with a ``Location`` header (301, 302, 303, 307, 308)."""
+        return self.status in (301, 302, 303, 307, 308) and self.header("Location") is not None
+
+    @property
+    def text(self) -> str:
+        """The body decoded by its ``Content-Type`` charset (else UTF-8); bad bytes replaced."""
+        charset = "utf-8"
+        match = _CHARSET.search(self.header("Content-Type") or "")
+        if match:
+            charset = match.group(1)
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:
+            # An unknown charset label is the server's mistake; UTF-8 is the best guess left.
+            return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` when it is not JSON."""
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return (
+            f"Response(status={self.status}, url={redact_url(self.url)!r},"
+            f" headers={self.headers!r}, body=<{len(self.body)} bytes>)"
+        )
+
+
+class TransportError(Exception):
+    """The request could not be sent or no response came back (refused, reset, DNS, timeout, TLS).
+
+    The original exception is chained as ``__cause__``; the message names the method and the URL
+    (secrets in its query masked) so a log line says which call failed.
+    """
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        self.method = method
+        #: The URL of the failed call, with secrets in the query masked.
+        self.url = redact_url(url)
+        prefix = f"{method} {self.url}".strip()
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+    @classmethod
+    def wrap(cls, request: Request, cause: BaseException) -> TransportError:
+        """A ``TransportError`` for ``request`` describing ``cause`` (chain it with ``from``)."""
+        detail = str(cause) or cause.__class__.__name__
+        return cls(
+            f"{_kind(cause)} ({cause.__class__.__name__}: {detail})",
+            method=request.method,
+            url=request.url,
+        )
+
+
+def _kind(cause: BaseException) -> str:
+    # Walk the chain: libraries wrap the socket error one or two levels deep (urllib's URLError
+    # keeps it in ``reason``). Python breaks cycles when chaining, so the walk ends.
+    current: BaseException | None = cause
+    while current is not None:
+        name = current.__class__.__name__
+        if isinstance(current, TimeoutError) or "Timeout" in name:
+            return "timed out"
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(current, ConnectionResetError):
+            return "connection reset"
+        if "SSL" in name or "Certificate" in name:
+            return "TLS failure"
+        if "gaierror" in name or "NameResolution" in name or "ServerNotFound" in name:
+            return "host name not resolved"
+        reason = getattr(current, "reason", None)
+        current = (
+            reason
+            if isinstance(reason, BaseException)
+            else current.__cause__ or current.__context__
+        )
+    return "request failed"
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Sends one signed request and returns the response, following no redirect (RFC 5849 §3.5).
+
+    ``timeout`` (seconds) overrides the transport's default for this call. Failures to connect or
+    to read raise ``TransportError`` with the original exception as ``__cause__``.
+    """
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Send ``request`` exactly as given and return the response as received."""
+        ...

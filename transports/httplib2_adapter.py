@@ -1,0 +1,157 @@
+"""``Httplib2Transport``: send signed requests through httplib2 (RFC 5849 §3.5).
+
+httplib2 is imported when the first transport is made. Three httplib2 habits are switched off
+because each would change or replay what was signed: following redirects (the ``Client``
+re-signs each hop), caching (a cached reply never reaches the provider, and a conditional
+request adds headers), and asking for gzip (the body would be decoded behind the caller's back).
+An ``httplib2.Http`` is not thread-safe, so each call borrows one for itself: from a private
+pool when the transport makes them, or the single one you passed, behind a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.client import HTTPException
+from typing import TYPE_CHECKING, Any
+
+from oauthcore import Request
+
+from ._extras import missing_extra
+from .base import DEFAULT_TIMEOUT, Response, TransportError
+
+if TYPE_CHECKING:
+    import httplib2
+
+__all__ = ["Httplib2Transport"]
+
+# Keys httplib2 adds to its response mapping that the server did not send.
+_NOT_HEADERS = frozenset({"status"})
+
+
+class Httplib2Transport:
+    """A ``Transport`` over httplib2, safe to share between threads (RFC 5849 §3.5).
+
+    Pass your own ``http`` (an ``httplib2.Http`` without a cache; its redirect following is
+    switched off) and calls take turns on it; or let the transport make one per concurrent
+    call, verifying certificates against ``ca_certs`` (a PEM file) or httplib2's bundle.
+    ``timeout`` is the default per socket operation, in seconds; ``None`` waits for ever.
+    httplib2 folds repeated headers of one name into one, comma-separated, both ways.
+    """
+
+    def __init__(
+        self,
+        http: httplib2.Http | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        ca_certs: str | None = None,
+    ) -> None:
+        try:
+            import httplib2  # noqa: F401  (imported here so a missing extra fails early)
+        except ImportError as exc:
+            raise missing_extra("Httplib2Transport", "httplib2") from exc
+        if http is not None:
+            if ca_certs is not None:
+                raise ValueError("configure TLS on the Http you pass, or pass no Http")
+            if http.cache:
+                raise ValueError(
+                    "pass an httplib2.Http without a cache: a cached reply would never reach"
+                    " the provider, and its conditional headers change the signed request"
+                )
+            _no_redirects(http)
+        self.timeout = timeout
+        self._ca_certs = ca_certs
+        self._shared = http
+        self._shared_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._idle: list[httplib2.Http] = []
+        self._made: list[httplib2.Http] = []
+
+    @contextmanager
+    def _borrow(self) -> Iterator[httplib2.Http]:
+        if self._shared is not None:
+            with self._shared_lock:
+                yield self._shared
+            return
+        with self._lock:
+            http = self._idle.pop() if self._idle else None
+        if http is None:
+            http = self._make()
+        try:
+            yield http
+        finally:
+            with self._lock:
+                self._idle.append(http)
+
+    def _make(self) -> httplib2.Http:
+        import httplib2
+
+        # proxy_info=None: no proxy read from the environment, like the other adapters.
+        http = httplib2.Http(timeout=self.timeout, ca_certs=self._ca_certs, proxy_info=None)
+        _no_redirects(http)
+        with self._lock:
+            self._made.append(http)
+        return http
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Send ``request`` once, body byte for byte, and return the response unredirected."""
+        import httplib2
+
+        headers: dict[str, str] = {}
+        for name, value in request.headers:
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        headers.setdefault("accept-encoding", "identity")
+        seconds = self.timeout if timeout is None else timeout
+        url = request.url.partition("#")[0]
+        with self._borrow() as http:
+            _set_timeout(http, seconds)
+            try:
+                reply, content = http.request(
+                    url, method=request.method, body=request.body or None, headers=headers
+                )
+            except (OSError, HTTPException, httplib2.HttpLib2Error) as exc:
+                # The connection is in an unknown state: drop it rather than reuse it.
+                http.close()
+                raise TransportError.wrap(request, exc) from exc
+        return Response(reply.status, _headers(reply, url), content, request.url)
+
+    def close(self) -> None:
+        """Close the connections of the ``Http`` objects this transport made."""
+        with self._lock:
+            for http in self._made:
+                http.close()
+
+    def __enter__(self) -> Httplib2Transport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _no_redirects(http: httplib2.Http) -> None:
+    http.follow_redirects = False
+    http.follow_all_redirects = False
+    http.force_exception_to_status_code = False
+
+
+def _set_timeout(http: httplib2.Http, seconds: float | None) -> None:
+    # httplib2 gives a connection its timeout when it makes it; reach the pooled ones too.
+    http.timeout = seconds
+    for connection in http.connections.values():
+        connection.timeout = seconds
+        if connection.sock is not None:
+            connection.sock.settimeout(seconds)
+
+
+def _headers(reply: dict[str, Any], url: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in reply.items():
+        if name in _NOT_HEADERS or name.startswith("-"):
+            continue
+        # httplib2 stamps its own Content-Location (the request URL) on a 200 to a GET.
+        if name == "content-location" and value == url:
+            continue
+        pairs.append((name, str(value)))
+    return tuple(pairs)

@@ -1,0 +1,92 @@
+"""``Urllib3Transport``: send signed requests through a ``urllib3.PoolManager`` (RFC 5849 §3.5).
+
+urllib3 is imported when the first transport is made, never when ``transports`` is imported. The
+pool verifies TLS certificates, follows no redirect (the ``Client`` re-signs each hop) and retries
+nothing: a signed request is sent once, exactly as signed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from oauthcore import Request
+
+from ._extras import missing_extra
+from .base import DEFAULT_TIMEOUT, Response, TransportError
+
+if TYPE_CHECKING:
+    import ssl
+
+    import urllib3
+
+__all__ = ["Urllib3Transport"]
+
+
+class Urllib3Transport:
+    """A ``Transport`` over urllib3: pooled keep-alive connections, thread-safe (RFC 5849 §3.5).
+
+    Pass your own ``pool`` (a ``urllib3.PoolManager`` or ``ProxyManager``, configured as you
+    like) or let the transport make one that verifies certificates against ``ca_certs`` (a PEM
+    file) or with ``ssl_context``, else against the system's trust store. ``timeout`` is the
+    default for connecting and for each read, in seconds; ``None`` waits for ever.
+    """
+
+    def __init__(
+        self,
+        pool: urllib3.PoolManager | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        ca_certs: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        try:
+            import urllib3
+        except ImportError as exc:
+            raise missing_extra("Urllib3Transport", "urllib3") from exc
+        if pool is not None and (ca_certs is not None or ssl_context is not None):
+            raise ValueError("configure TLS on the pool you pass, or pass no pool")
+        self._owns_pool = pool is None
+        if pool is None:
+            pool = urllib3.PoolManager(
+                cert_reqs="CERT_REQUIRED", ca_certs=ca_certs, ssl_context=ssl_context
+            )
+        self.pool = pool
+        self.timeout = timeout
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Send ``request`` once, body byte for byte, and return the response unredirected."""
+        import urllib3
+
+        # The pool's own default headers (a User-Agent, say) apply unless the request sets them.
+        headers = urllib3.HTTPHeaderDict(self.pool.headers)
+        for name, _ in request.headers:
+            headers.discard(name)
+        for name, value in request.headers:
+            headers.add(name, value)
+        seconds = self.timeout if timeout is None else timeout
+        try:
+            reply = self.pool.request(
+                request.method,
+                request.url,
+                body=request.body or None,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                timeout=urllib3.Timeout(connect=seconds, read=seconds),
+                preload_content=True,
+                decode_content=False,
+            )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise TransportError.wrap(request, exc) from exc
+        return Response(reply.status, tuple(reply.headers.iteritems()), reply.data, request.url)
+
+    def close(self) -> None:
+        """Close the pooled connections (only those of a pool this transport made)."""
+        if self._owns_pool:
+            self.pool.clear()
+
+    def __enter__(self) -> Urllib3Transport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
