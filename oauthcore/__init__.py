@@ -53,6 +53,16 @@ from .methods import (
 )
 from .nonces import MemoryNonceStore, NonceStore
 from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
+from .provider_flow import (
+    TemporaryCredentials,
+    authorize,
+    callback_url,
+    exchange,
+    issue_temporary_credentials,
+    make_token,
+    make_verifier,
+    token_response,
+)
 from .records import Consumer, Request, Token
 from .rsa import RsaKey
 from .signing import Placement, hash_body, make_nonce, make_timestamp, sign
@@ -93,6 +103,7 @@ __all__ = [
     "SignatureInvalid",
     "SignatureMethod",
     "SignatureMethodRejected",
+    "TemporaryCredentials",
     "TimestampRefused",
     "Token",
     "TokenKind",
@@ -102,13 +113,19 @@ __all__ = [
     "VerifierInvalid",
     "VersionRejected",
     "__version__",
+    "authorize",
     "base_string_uri",
+    "callback_url",
     "check",
     "collect_parameters",
     "decode_form",
+    "exchange",
     "hash_body",
+    "issue_temporary_credentials",
     "make_nonce",
     "make_timestamp",
+    "make_token",
+    "make_verifier",
     "normalize_parameters",
     "parse",
     "parse_authorization",
@@ -120,6 +137,7 @@ __all__ = [
     "sign",
     "signature_base",
     "signature_method",
+    "token_response",
     "verify",
     "www_authenticate",
 ]

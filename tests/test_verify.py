@@ -7,6 +7,7 @@ the token policy of each kind of endpoint.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,8 +39,10 @@ from oauthcore import (
     sign,
     verify,
 )
-from tests.conftest import key_text
 
+KEYS = Path(__file__).parent / "keys"  # published test keys, sources in keys/README.md
+PRIVATE_PEM = (KEYS / "oauthlib_1024.pem").read_text("ascii")
+PUBLIC_PEM = (KEYS / "oauthlib_1024.pkcs1.pub.pem").read_text("ascii")
 T = 1_700_000_000
 URL = "https://photos.example.net/photos?size=original&file=vacation.jpg"
 SECRET = "kd94hf93k423kf44"
@@ -47,9 +50,9 @@ TOKEN = Token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
 
 
 @pytest.fixture
-def store(rsa_public_pem: str) -> MemoryCredentialStore:
+def store() -> MemoryCredentialStore:
     credentials = MemoryCredentialStore(
-        [Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=rsa_public_pem), Consumer("other", "x")]
+        [Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=PUBLIC_PEM), Consumer("other", "x")]
     )
     credentials.add_token("dpf43f3p2l4k3l03", TOKEN, TokenKind.ACCESS)
     credentials.add_token("dpf43f3p2l4k3l03", Token("request-tk", "request-ts"), TokenKind.REQUEST)
@@ -57,8 +60,8 @@ def store(rsa_public_pem: str) -> MemoryCredentialStore:
 
 
 @pytest.fixture
-def signer(rsa_private_pem: str) -> Consumer:
-    return Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=rsa_private_pem)
+def signer() -> Consumer:
+    return Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=PRIVATE_PEM)
 
 
 def request_for(placement: Placement) -> Request:
@@ -92,7 +95,7 @@ def test_round_trip_every_method_and_placement(
 
 
 def test_round_trip_with_a_2048_bit_key_and_body_hash() -> None:
-    pem = key_text("authlib_2048.pem")
+    pem = (KEYS / "authlib_2048.pem").read_text("ascii")
     store = MemoryCredentialStore([Consumer("mc", rsa_key=pem)])
     raw = Request(
         "POST",
@@ -120,7 +123,7 @@ _OAUTHLIB_TYPES = {
 @pytest.mark.parametrize("placement", list(Placement))
 @pytest.mark.parametrize("method", list(METHODS))
 def test_requests_signed_by_oauthlib_verify(
-    method: str, placement: Placement, store: MemoryCredentialStore, rsa_private_pem: str
+    method: str, placement: Placement, store: MemoryCredentialStore
 ) -> None:
     client = oauth1.Client(
         "dpf43f3p2l4k3l03",
@@ -129,7 +132,7 @@ def test_requests_signed_by_oauthlib_verify(
         resource_owner_secret=TOKEN.secret,
         signature_method=method,
         signature_type=_OAUTHLIB_TYPES[placement],
-        rsa_key=rsa_private_pem if method.startswith("RSA") else None,
+        rsa_key=PRIVATE_PEM if method.startswith("RSA") else None,
         realm="Photos" if placement is Placement.HEADER else None,
     )
     if placement is Placement.BODY:
@@ -242,12 +245,10 @@ def test_unknown_consumer_can_be_revealed(store: MemoryCredentialStore) -> None:
     assert (info.value.status, info.value.problem) == (401, "consumer_key_unknown")
 
 
-def test_unknown_consumer_with_rsa_is_refused(
-    store: MemoryCredentialStore, rsa_private_pem: str
-) -> None:
+def test_unknown_consumer_with_rsa_is_refused(store: MemoryCredentialStore) -> None:
     request = sign(
         Request("GET", URL),
-        Consumer("nobody", rsa_key=rsa_private_pem),
+        Consumer("nobody", rsa_key=PRIVATE_PEM),
         None,
         RSA_SHA256,
         timestamp=T,
