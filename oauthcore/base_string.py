@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from .encoding import decode_form, encode_encoded, is_unreserved, percent_encode
+from .encoding import decode_form, encode_encoded, encode_form_component, percent_encode
 from .errors import ParameterRejected
 from .header import is_oauth_authorization, parse_authorization
 from .records import Request, parse_target
@@ -44,13 +44,9 @@ def encoded_form_pairs(data: str) -> EncodedPairs:
         return []
     pairs: EncodedPairs = []
     for item in data.split("&"):
-        if not item:
-            continue
-        if is_unreserved(item.replace("=", "", 1)):
+        if item:
             name, _, value = item.partition("=")
-            pairs.append((name, value))
-        else:
-            pairs.extend(encode_pairs(decode_form(item)))
+            pairs.append((encode_form_component(name), encode_form_component(value)))
     return pairs
 
 
@@ -75,7 +71,12 @@ def normalize_parameters(params: Iterable[tuple[str, str]]) -> str:
 
 def assemble(method: str, uri: str, normalized: str) -> str:
     """Join method, encoded URI and encoded normalized parameters with ``&`` (§3.4.1.1)."""
-    return f"{method}&{percent_encode(uri)}&{encode_encoded(normalized)}"
+    return assemble_encoded(method, percent_encode(uri), normalized)
+
+
+def assemble_encoded(method: str, encoded_uri: str, normalized: str) -> str:
+    """``assemble`` for a base string URI that is already percent-encoded (§3.4.1.1)."""
+    return f"{method}&{encoded_uri}&{encode_encoded(normalized)}"
 
 
 def collect_parameters(request: Request, *, with_signature: bool = False) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ from typing import Protocol, runtime_checkable
 
 from attrs import frozen
 
-from .encoding import percent_encode
 from .records import Consumer, Token
 
 __all__ = [
@@ -58,8 +57,9 @@ class SignatureMethod(Protocol):
 
 def signing_key(consumer: Consumer, token: Token | None) -> str:
     """The HMAC key and PLAINTEXT signature: encoded secrets joined by ``&`` (§3.4.2, §3.4.4)."""
-    token_secret = token.secret if token is not None else ""
-    return f"{percent_encode(consumer.secret)}&{percent_encode(token_secret)}"
+    if token is None:
+        return f"{consumer._encoded_secret}&"
+    return f"{consumer._encoded_secret}&{token._encoded_secret}"
 
 
 def _b64(digest: bytes) -> str:
@@ -173,6 +173,8 @@ METHODS: Mapping[str, SignatureMethod] = {
 
 def signature_method(name: str) -> SignatureMethod:
     """The built-in method called ``name`` (``"HMAC-SHA256"``); ``ValueError`` if none (§3.4)."""
+    if not isinstance(name, str):
+        raise TypeError(f"signature method name must be a str, not {type(name).__name__}")
     try:
         return METHODS[name.upper()]
     except KeyError:

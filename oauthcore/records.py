@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from attrs import field, frozen
 
+from .encoding import percent_encode
 from .rsa import RsaKey, load_rsa_key
 
 __all__ = ["Consumer", "Headers", "HeadersLike", "Pairs", "PairsLike", "Request", "Token"]
@@ -29,10 +30,14 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # RFC 9110 §5.6.2 token characters: what an HTTP method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
 _FORM_TYPE = "application/x-www-form-urlencoded"
-_CTL = re.compile(r"[\x00-\x1f\x7f]").search
+_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search  # controls other than tab
 # Everything printable in ASCII stays as written in a URL; only what cannot go on the wire changes.
 _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 _NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
+# RFC 3986 Appendix B: scheme, authority, path, query (the fragment is dropped).
+_URI_PARTS = re.compile(
+    r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.DOTALL
+).fullmatch
 _SIGNATURE_IN_TEXT = re.compile(r'(oauth_signature(?:="|=))[^&",\s]*')
 
 
@@ -62,10 +67,12 @@ def to_pairs(value: PairsLike | None, what: str = "pairs") -> Pairs:
     if value is None:
         return ()
     given: object = value
-    if isinstance(given, (str, bytes)):
+    if type(given) is tuple:
+        pairs: Pairs = value  # type: ignore[assignment]  # checked pair by pair below
+    elif isinstance(given, (str, bytes)):
         raise TypeError(f"{what} must be a mapping or (name, value) pairs, not str or bytes")
-    items = value.items() if isinstance(value, Mapping) else value
-    pairs = tuple(items)
+    else:
+        pairs = tuple(value.items() if isinstance(value, Mapping) else value)
     for pair in pairs:
         if not (
             isinstance(pair, tuple)
@@ -86,7 +93,7 @@ def _to_headers(value: HeadersLike | None) -> Headers:
     for name, text in headers:
         if not _METHOD(name):
             raise ValueError(f"headers: {name!r} is not a valid header name")
-        if _CTL(text.replace("\t", " ")):
+        if _CTL(text):
             raise ValueError(f"headers: the value of {name!r} holds a control character")
     return headers
 
@@ -114,7 +121,9 @@ def _to_url(value: object) -> str:
             ascii_host = host.encode("idna").decode("ascii")
         except UnicodeError:
             raise ValueError(f"url: the host {host!r} is not a valid domain name") from None
-        netloc = netloc.lower().replace(host, ascii_host)
+        # Only the host is case-insensitive: userinfo (dropped from the signature) keeps its case.
+        userinfo, at, hostport = netloc.rpartition("@")
+        netloc = userinfo + at + hostport.lower().replace(host, ascii_host)
     return parts._replace(
         netloc=netloc,
         path=quote(parts.path, safe=_URL_SAFE),
@@ -139,6 +148,7 @@ class _Target:
     """What the signature needs from a URL, parsed once: base string URI (§3.4.1.2) and query."""
 
     uri: str
+    encoded_uri: str
     query: str
 
 
@@ -149,22 +159,31 @@ def parse_target(url: str) -> _Target:
     the path keeps its case, userinfo and fragment are dropped. Raises ``ValueError`` for a URL
     without scheme or host, with a scheme other than http(s), or with a bad port.
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
+    # ``url`` is printable ASCII here (``_to_url`` saw to that), so RFC 3986's own splitting
+    # expression is exact, and one C-level match replaces ``urlsplit`` and its properties.
+    match = cast("re.Match[str]", _URI_PARTS(url))  # every string matches: all parts optional
+    scheme = (match.group(1) or "").lower()
+    if scheme not in _DEFAULT_PORTS or match.group(2) is None:
         raise ValueError(f"url must be an absolute http:// or https:// URL, got {_short(url)}")
-    host = parts.hostname
-    if not host:
+    authority = match.group(2).rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
+    if authority.startswith("["):
+        host, bracket, port_text = authority.partition("]")
+        host = host.lower() + bracket
+        if not bracket or (port_text and port_text[0] != ":"):
+            raise ValueError(f"url has an invalid IPv6 host: {_short(url)}")
+        port_text = port_text[1:]
+    else:
+        host, _, port_text = authority.partition(":")
+        host = host.lower()
+    if not host or host == "[]":
         raise ValueError(f"url has no host: {_short(url)}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(f"url has an invalid port: {_short(url)}") from None
-    if ":" in host:
-        host = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    return _Target(f"{scheme}://{host}{parts.path or '/'}", parts.query)
+    if port_text:
+        if not (port_text.isdigit() and int(port_text) <= 65535):
+            raise ValueError(f"url has an invalid port: {_short(url)}")
+        if int(port_text) != _DEFAULT_PORTS[scheme]:
+            host = f"{host}:{int(port_text)}"
+    uri = f"{scheme}://{host}{match.group(3) or '/'}"
+    return _Target(uri, percent_encode(uri), match.group(4) or "")
 
 
 def _short(url: str) -> str:
@@ -186,6 +205,13 @@ class Consumer:
     key: str = field(validator=_nonempty_str("Consumer key"))
     secret: str = field(default="", repr=False, validator=_str("Consumer secret"))
     rsa_key: RsaKey | None = field(default=None, repr=False, converter=load_rsa_key, kw_only=True)
+    # Encoded once here rather than on every signature (§3.6).
+    _encoded_key: str = field(init=False, repr=False, eq=False)
+    _encoded_secret: str = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_encoded_key", percent_encode(self.key))
+        object.__setattr__(self, "_encoded_secret", percent_encode(self.secret))
 
     def __str__(self) -> str:
         return f"Consumer(key={self.key!r})"
@@ -203,6 +229,13 @@ class Token:
     secret: str = field(default="", repr=False, validator=_str("Token secret"))
     callback_confirmed: bool = field(default=False, kw_only=True)
     extra: Pairs = field(default=(), kw_only=True, converter=_to_extra)
+    # Encoded once here rather than on every signature (§3.6).
+    _encoded_key: str = field(init=False, repr=False, eq=False)
+    _encoded_secret: str = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_encoded_key", percent_encode(self.key))
+        object.__setattr__(self, "_encoded_secret", percent_encode(self.secret))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first extra field called ``name`` (for example ``screen_name``), or ``default``."""
@@ -299,6 +332,39 @@ class Request:
     def query(self) -> str:
         """The raw query string of the URL, without ``?``."""
         return self._target.query
+
+    @property
+    def encoded_base_string_uri(self) -> str:
+        """The base string URI, percent-encoded as the base string holds it (§3.4.1.1)."""
+        return self._target.encoded_uri
+
+    def _derive(
+        self,
+        *,
+        headers: Headers | None = None,
+        body: bytes | None = None,
+        query_suffix: str | None = None,
+    ) -> Request:
+        """A copy with trusted changes made by the signer, skipping re-validation and re-parsing.
+
+        Only for values built from this already-validated request plus encoded OAuth parameters:
+        extra headers, an appended form body, or encoded pairs appended to the query.
+        """
+        copy = object.__new__(Request)
+        target = self._target
+        url = self.url
+        if query_suffix is not None:
+            url = url.partition("#")[0]
+            separator = "&" if target.query else ("" if url.endswith("?") else "?")
+            url = f"{url}{separator}{query_suffix}"
+            query = f"{target.query}&{query_suffix}" if target.query else query_suffix
+            target = _Target(target.uri, target.encoded_uri, query)
+        object.__setattr__(copy, "method", self.method)
+        object.__setattr__(copy, "url", url)
+        object.__setattr__(copy, "headers", self.headers if headers is None else headers)
+        object.__setattr__(copy, "body", self.body if body is None else body)
+        object.__setattr__(copy, "_target", target)
+        return copy
 
     def __repr__(self) -> str:
         headers = tuple((name, _mask(value)) for name, value in self.headers)

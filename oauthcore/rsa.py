@@ -59,7 +59,10 @@ class RsaKey:
         certificates (RFC 5849 §3.4.3 leaves key distribution to the provider).
         """
         if isinstance(data, str):
-            data = data.encode("ascii")
+            try:
+                data = data.encode("ascii")
+            except UnicodeEncodeError:
+                raise ValueError("rsa_key: PEM text must be ASCII") from None
         if not isinstance(data, bytes):
             return cls._wrap(data)
         serialization = _module("cryptography.hazmat.primitives.serialization")

@@ -14,17 +14,17 @@ import secrets
 import time
 from binascii import b2a_base64
 
-from attrs import evolve
-
-from .base_string import assemble, body_text, encoded_form_pairs, normalize_encoded
+from .base_string import assemble_encoded, body_text, encoded_form_pairs, normalize_encoded
 from .encoding import percent_encode
-from .header import render_authorization
-from .methods import HMAC_SHA1, SignatureMethod
+from .header import is_oauth_authorization, render_authorization
+from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .records import Consumer, Request, Token
 
 __all__ = ["Placement", "hash_body", "make_nonce", "make_timestamp", "sign"]
 
 _FORM_TYPE = "application/x-www-form-urlencoded"
+# A runtime Protocol check walks the protocol's members on every call; the built-in methods skip it.
+_BUILTIN_METHOD_TYPES = (HmacMethod, PlaintextMethod, RsaMethod)
 
 
 class Placement(enum.Enum):
@@ -101,7 +101,7 @@ def sign(
         raise TypeError(f"consumer must be an oauthcore.Consumer, not {type(consumer).__name__}")
     if token is not None and not isinstance(token, Token):
         raise TypeError(f"token must be an oauthcore.Token or None, not {type(token).__name__}")
-    if not isinstance(method, SignatureMethod):
+    if type(method) not in _BUILTIN_METHOD_TYPES and not isinstance(method, SignatureMethod):
         raise TypeError(f"method must be a SignatureMethod such as HMAC_SHA1, not {method!r}")
     if not isinstance(placement, Placement):
         raise TypeError(f"placement must be a Placement, not {placement!r}")
@@ -113,7 +113,7 @@ def sign(
                 "placement=Placement.BODY needs an application/x-www-form-urlencoded request"
                 f" (this one is {request.content_type or 'raw bytes without a Content-Type'})"
             )
-        request = evolve(request, headers=(*request.headers, ("Content-Type", _FORM_TYPE)))
+        request = request._derive(headers=(*request.headers, ("Content-Type", _FORM_TYPE)))
         is_form = True
 
     # The request's own parameters, encoded (§3.4.1.3.1); OAuth ones must not be there already.
@@ -129,8 +129,13 @@ def sign(
                 "request already has an Authorization header; sign a request without one"
                 " (or use placement=Placement.QUERY)"
             )
-    elif realm is not None:
-        raise ValueError("realm is only sent in the Authorization header (placement=HEADER)")
+    else:
+        if realm is not None:
+            raise ValueError("realm is only sent in the Authorization header (placement=HEADER)")
+        # Parameters in an OAuth header and elsewhere would be two sets, and a provider would
+        # count the header's in the base string too (§3.5): refuse rather than sign wrongly.
+        if any(is_oauth_authorization(value) for value in request.header_values("Authorization")):
+            raise ValueError("request already has an OAuth Authorization header; sign it once")
 
     # Protocol parameters (§3.1), encoded once, in sorted order: the names are fixed and unreserved.
     oauth: list[tuple[str, str]] = []
@@ -145,33 +150,30 @@ def sign(
         oauth.append(("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm))))
     if callback is not None:
         oauth.append(("oauth_callback", percent_encode(_text("callback", callback))))
-    oauth.append(("oauth_consumer_key", percent_encode(consumer.key)))
+    oauth.append(("oauth_consumer_key", consumer._encoded_key))
     nonce = make_nonce() if nonce is None else _text("nonce", nonce)
     oauth.append(("oauth_nonce", percent_encode(nonce)))
     oauth.append(("oauth_signature_method", percent_encode(method.name)))
     timestamp_text = make_timestamp() if timestamp is None else _timestamp_text(timestamp)
     oauth.append(("oauth_timestamp", timestamp_text))
     if token is not None:
-        oauth.append(("oauth_token", percent_encode(token.key)))
+        oauth.append(("oauth_token", token._encoded_key))
     if verifier is not None:
         oauth.append(("oauth_verifier", percent_encode(_text("verifier", verifier))))
     if version:
         oauth.append(("oauth_version", "1.0"))
 
     pairs.extend(oauth)
-    target = request.base_string_uri
-    base = assemble(request.method, target, normalize_encoded(pairs))
+    base = assemble_encoded(
+        request.method, request.encoded_base_string_uri, normalize_encoded(pairs)
+    )
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
 
     if placement is Placement.HEADER:
         header = render_authorization(oauth, realm)
-        return evolve(request, headers=(*request.headers, ("Authorization", header)))
+        return request._derive(headers=(*request.headers, ("Authorization", header)))
     encoded = "&".join([f"{name}={value}" for name, value in oauth])
     if placement is Placement.QUERY:
-        url = request.url.partition("#")[0]
-        separator = "&" if request.query else ("" if url.endswith("?") else "?")
-        return evolve(request, url=f"{url}{separator}{encoded}")
-    body = (
-        request.body + b"&" + encoded.encode("ascii") if request.body else encoded.encode("ascii")
-    )
-    return evolve(request, body=body)
+        return request._derive(query_suffix=encoded)
+    body = encoded.encode("ascii")
+    return request._derive(body=request.body + b"&" + body if request.body else body)
