@@ -1,0 +1,167 @@
+"""Hostile Authorization headers: only OAuthError ever escapes, and huge inputs finish (§3.5.1).
+
+No timing is asserted (speed is measured in benchmarks/): a parser that backtracked
+quadratically would not get through the megabyte headers below in any reasonable time, and the
+property tests show that whatever the text, the answer is a parse or an ``OAuthError``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oauthcore import (
+    Consumer,
+    OAuthError,
+    ParameterAbsent,
+    ParameterRejected,
+    Request,
+    TimestampRefused,
+    Token,
+    parse,
+    parse_authorization,
+    sign,
+)
+
+URL = "https://api.example.com/r"
+MB = 1 << 20
+FUZZ = settings(max_examples=300, deadline=None)
+
+# Pieces of the header grammar and the usual ways to break it, to reach deep into the parser.
+PIECES = st.sampled_from(
+    [
+        "OAuth",
+        "oauth",
+        " ",
+        "\t",
+        ",",
+        ", ",
+        "=",
+        '"',
+        '\\"',
+        "\\",
+        "realm",
+        "oauth_consumer_key",
+        "oauth_nonce",
+        "oauth_timestamp",
+        "oauth_signature",
+        "oauth_signature_method",
+        "oauth_token",
+        "oauth_x",
+        "%",
+        "%2",
+        "%FF",
+        "%C3%A9",
+        "%00",
+        "a",
+        "1700000000",
+        "HMAC-SHA1",
+        "é",
+        "\r\n",
+        "\x00",
+    ]
+)
+GRAMMARISH = st.lists(PIECES, max_size=40).map("".join)
+HEADER_TEXT = st.one_of(st.text(), GRAMMARISH, st.text().map(lambda text: "OAuth " + text))
+
+
+@FUZZ
+@given(HEADER_TEXT)
+def test_parse_authorization_raises_only_oauth_errors(value: str) -> None:
+    try:
+        realm, pairs = parse_authorization(value)
+    except OAuthError as error:
+        refused: OAuthError | None = error
+    else:
+        refused = None
+        assert realm is None or isinstance(realm, str)
+        assert all(isinstance(name, str) and isinstance(text, str) for name, text in pairs)
+    assert refused is None or refused.status == 400
+
+
+@FUZZ
+@given(HEADER_TEXT, st.sampled_from(["GET", "POST"]))
+def test_parse_raises_only_oauth_errors(value: str, method: str) -> None:
+    try:
+        request = Request(method, URL, headers=[("Authorization", value)])
+    except ValueError:
+        return  # control characters never make it into a Request in the first place
+    try:
+        params = parse(request)
+    except OAuthError as error:
+        refused: OAuthError | None = error
+    else:
+        refused = None
+        assert params.consumer_key
+    assert refused is None or (refused.status in (400, 401) and len(str(refused)) < 400)
+
+
+SAFE_TEXT = st.text(st.characters(codec="utf-8"), min_size=1)
+
+
+@FUZZ
+@given(
+    key=SAFE_TEXT,
+    nonce=SAFE_TEXT,
+    token=SAFE_TEXT,
+    realm=st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E)),
+)
+def test_what_sign_writes_parse_reads_back(key: str, nonce: str, token: str, realm: str) -> None:
+    signed = sign(
+        Request("GET", URL), Consumer(key, "s"), Token(token, "t"), nonce=nonce, realm=realm
+    )
+    params = parse(signed)
+    assert (params.consumer_key, params.nonce, params.token, params.realm) == (
+        key,
+        nonce,
+        token,
+        realm,
+    )
+
+
+# --- megabyte headers: each is refused with a 400/401, and the parser gets there ---
+
+
+def required(nonce: str = "n") -> str:
+    return (
+        'OAuth oauth_consumer_key="ck", oauth_signature_method="HMAC-SHA1",'
+        f' oauth_signature="s", oauth_timestamp="1700000000", oauth_nonce="{nonce}"'
+    )
+
+
+HUGE = [
+    pytest.param("OAuth " + "a" * MB, ParameterRejected, id="one-endless-name"),
+    pytest.param('OAuth a="' + "x" * MB, ParameterRejected, id="unterminated-quote"),
+    pytest.param('OAuth a="' + '\\"' * (MB // 2), ParameterRejected, id="endless-escapes"),
+    pytest.param("OAuth " + 'a="b", ' * (MB // 7), ParameterRejected, id="trailing-comma"),
+    pytest.param("OAuth " + 'a="b" ' * (MB // 6), ParameterRejected, id="missing-commas"),
+    pytest.param("OAuth " + ", " * (MB // 2), ParameterRejected, id="only-commas"),
+    pytest.param("OAuth " + " " * MB + "x", ParameterRejected, id="whitespace-then-junk"),
+    pytest.param("OAuth " + ", ".join(['a="b"'] * (MB // 7)), ParameterAbsent, id="many-params"),
+    pytest.param(
+        "OAuth " + ", ".join(['oauth_nonce="x"'] * (MB // 17)), ParameterRejected, id="duplicates"
+    ),
+    pytest.param(required() + ', oauth_x="' + "y" * MB + '"', ParameterRejected, id="unknown-huge"),
+    pytest.param(required("%" + "FF" * (MB // 2)), ParameterRejected, id="invalid-utf8"),
+    pytest.param(required().replace("1700000000", "9" * MB), TimestampRefused, id="huge-timestamp"),
+    pytest.param(
+        required().replace("1700000000", "x" * MB), ParameterRejected, id="huge-bad-timestamp"
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "error"), HUGE)
+def test_megabyte_headers_are_refused(value: str, error: type[OAuthError]) -> None:
+    assert len(value) >= MB - 16
+    with pytest.raises(error) as info:
+        parse(Request("GET", URL, headers=[("Authorization", value)]))
+    assert info.value.status in (400, 401)
+    # A refusal quotes at most a short preview of what it refused.
+    assert len(str(info.value)) < 400
+
+
+def test_a_megabyte_realm_or_value_is_simply_data() -> None:
+    value = required("n" * MB).replace("OAuth ", 'OAuth realm="' + "r" * MB + '", ')
+    params = parse(Request("GET", URL, headers=[("Authorization", value)]))
+    assert (len(params.realm or ""), len(params.nonce)) == (MB, MB)
