@@ -20,7 +20,7 @@ def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], 
     except ImportError as exc:
         print(f"\n[{name}] skipped: {exc}")
         return None
-    if name == "sign":
+    if name in ("sign", "verify"):
         return lambda: module.main(settings, profile=profile)
     if name == "imports":
         return lambda: module.main()
@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         help="cpu: process CPU time (default; robust on a busy machine); wall: perf_counter",
     )
     parser.add_argument("--quick", action="store_true", help="5 repeats of 0.01 s: a smoke run")
-    parser.add_argument("--profile", action="store_true", help="add a cProfile of oauthcore sign()")
+    parser.add_argument(
+        "--profile", action="store_true", help="add a cProfile of oauthcore sign() and verification"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target fails")
     args = parser.parse_args(argv)
     settings = common.Settings(repeat=args.repeat, min_time=args.min_time, timer=args.timer)
