@@ -261,11 +261,13 @@ def oauthlib_compresses_ipv6(url: str) -> bool:
 
 
 def oauthlib_double_decodes(request: Request) -> bool:
-    """oauthlib percent-decodes ``oauth_*`` values a second time, so a ``%`` in one changes.
+    """oauthlib decodes ``oauth_*`` values from the query or a form body a second time.
 
-    That hits an ``oauth_callback`` holding an escape and a PLAINTEXT signature whose secrets
-    need encoding.
+    So a ``%`` left after the first decoding changes the value: an ``oauth_callback`` holding an
+    escape, a PLAINTEXT signature whose secrets need encoding. Header values are decoded once.
     """
+    if parse(request).placement is Placement.HEADER:
+        return False
     return any(
         name.startswith("oauth_") and "%" in value
         for name, value in collect_parameters(request, with_signature=True)
