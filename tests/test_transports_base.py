@@ -174,7 +174,7 @@ def test_unknown_attribute() -> None:
 
 def test_importing_transports_loads_no_http_library() -> None:
     code = (
-        "import sys, transports;"
+        "import sys, transports, transports.client;"
         "bad = [m for m in ('urllib3', 'httplib2', 'http.client', 'ssl', 'urllib.request',"
         " 'socket') if m in sys.modules];"
         "print(','.join(bad))"

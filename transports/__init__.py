@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .base import DEFAULT_TIMEOUT, Response, Transport, TransportError, redact_url
+from .client import Client, RedirectError
 
 if TYPE_CHECKING:
     from .httplib2_adapter import Httplib2Transport
@@ -32,7 +33,9 @@ def __getattr__(name: str) -> Any:
 
 __all__: list[str] = [
     "DEFAULT_TIMEOUT",
+    "Client",
     "Httplib2Transport",
+    "RedirectError",
     "Response",
     "Transport",
     "TransportError",

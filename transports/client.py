@@ -1,0 +1,279 @@
+"""``Client``: sign with oauthcore, send through any ``Transport``, follow redirects safely.
+
+Theory of operation: every hop of a redirect chain is a new request, so it is signed anew (fresh
+nonce and timestamp, RFC 5849 §3.3) from the unsigned request for that hop; a signature is never
+reused or carried along. Credentials only go where they were meant to: once a chain leaves the
+first request's origin, no later hop is signed (unless ``cross_origin_credentials``), and a hop
+from https to http is refused (unless ``allow_downgrade``), because OAuth's secrets and a
+PLAINTEXT signature (§3.4.4) must not travel in the clear.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from attrs import evolve, field, frozen
+
+from oauthcore import (
+    HMAC_SHA1,
+    Consumer,
+    ParameterRejected,
+    Placement,
+    Request,
+    SignatureMethod,
+    Token,
+    decode_form,
+    sign,
+)
+from oauthcore.client_flow import authorization_url, parse_token_response
+from oauthcore.records import HeadersLike, PairsLike
+
+from .base import Response, Transport, TransportError
+
+__all__ = ["Client", "RedirectError"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Headers that describe a body: they go when a redirect turns the request into a bodiless GET.
+_BODY_HEADERS = frozenset(
+    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
+)
+
+
+class RedirectError(TransportError):
+    """A redirect the client will not follow: too many hops, or https to http (RFC 5849 §3.5).
+
+    ``response`` is the redirect response that was not followed.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, response: Response) -> None:
+        super().__init__(message, method=method, url=url)
+        self.response = response
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS[scheme]
+
+
+def _without_oauth_params(url: str) -> str:
+    # A Location may echo the query it came from, oauth_* parameters and all; those belong to
+    # the old signature and must neither be re-signed (sign() refuses them) nor sent elsewhere.
+    path, mark, query = url.partition("#")[0].partition("?")
+    if not mark:
+        return path
+    kept = []
+    for item in query.split("&"):
+        try:
+            names = [name for name, _ in decode_form(item)]
+        except ParameterRejected:
+            names = []
+        if not any(name.startswith("oauth_") for name in names):
+            kept.append(item)
+    return f"{path}?{'&'.join(kept)}" if kept else path
+
+
+def _check_transport(_instance: object, _attribute: object, value: Any) -> None:
+    if not isinstance(value, Transport):
+        raise TypeError(
+            f"transport must have send(request, *, timeout=None) -> Response (a Transport),"
+            f" not {type(value).__name__}"
+        )
+
+
+def _check_type(kind: type | tuple[type, ...], what: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, kind):
+            raise TypeError(f"{what}, not {type(value).__name__}")
+
+    return check
+
+
+def _check_max_redirects(_instance: object, _attribute: object, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_redirects must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"max_redirects must be 0 or more, got {value}")
+
+
+@frozen
+class Client:
+    """Signs each request for ``consumer`` (and ``token``) and sends it via ``transport`` (§3).
+
+    >>> client = Client(Consumer("key", "secret"), Token("tok", "tok-secret"),
+    ...                 transport=Urllib3Transport())            # doctest: +SKIP
+    >>> client.request("GET", "https://api.example.com/me").json()  # doctest: +SKIP
+
+    ``method``, ``placement`` and ``realm`` are passed to ``oauthcore.sign``. Redirects are
+    followed up to ``max_redirects`` hops; see the module docstring for the rules.
+    """
+
+    consumer: Consumer = field(validator=_check_type(Consumer, "consumer must be a Consumer"))
+    token: Token | None = field(
+        default=None, validator=_check_type((Token, type(None)), "token must be a Token or None")
+    )
+    transport: Transport = field(kw_only=True, validator=_check_transport)
+    method: SignatureMethod = field(
+        default=HMAC_SHA1,
+        kw_only=True,
+        validator=_check_type(SignatureMethod, "method must be a SignatureMethod"),
+    )
+    placement: Placement = field(
+        default=Placement.HEADER,
+        kw_only=True,
+        validator=_check_type(Placement, "placement must be a Placement"),
+    )
+    realm: str | None = field(default=None, kw_only=True)
+    max_redirects: int = field(default=5, kw_only=True, validator=_check_max_redirects)
+    #: Sign hops on another origin too (off: a redirect elsewhere is followed unsigned).
+    cross_origin_credentials: bool = field(default=False, kw_only=True)
+    #: Follow a redirect from https to http (off: ``RedirectError``).
+    allow_downgrade: bool = field(default=False, kw_only=True)
+
+    def with_token(self, token: Token | None) -> Client:
+        """A copy of this client that signs with ``token`` (RFC 5849 §1.1)."""
+        return evolve(self, token=token)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: PairsLike | None = None,
+        data: PairsLike | None = None,
+        body: bytes | None = None,
+        json: Any = None,
+        headers: HeadersLike | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Sign and send one request; return the final response of the redirect chain (§3).
+
+        ``params`` go in the query, ``data`` makes a form body (its parameters are signed,
+        §3.4.1.3.1), ``body`` sends raw bytes and ``json`` sends a JSON document (both covered
+        by ``oauth_body_hash`` where the method has one). ``timeout`` overrides the transport's.
+        """
+        if json is not None:
+            if data is not None or body is not None:
+                raise ValueError("give one of data=, body= or json=")
+            body = jsonlib.dumps(json, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            given = Request.build(method, url, headers=headers)
+            if given.header("Content-Type") is None:
+                headers = (*given.headers, ("Content-Type", "application/json"))
+        request = Request.build(method, url, params=params, data=data, headers=headers, body=body)
+        return self._send(request, self.token, timeout=timeout)
+
+    def _send(
+        self,
+        request: Request,
+        token: Token | None,
+        *,
+        timeout: float | None,
+        callback: str | None = None,
+        verifier: str | None = None,
+    ) -> Response:
+        origin = _origin(request.url)
+        trusted = True
+        hops = 0
+        while True:
+            if trusted:
+                placement = self.placement
+                if placement is Placement.BODY and request.method in ("GET", "HEAD"):
+                    # A GET has no body to carry the parameters (§3.5.2); the query can (§3.5.3).
+                    placement = Placement.QUERY
+                outgoing = sign(
+                    request,
+                    self.consumer,
+                    token,
+                    self.method,
+                    placement=placement,
+                    realm=self.realm if placement is Placement.HEADER else None,
+                    callback=callback,
+                    verifier=verifier,
+                )
+            else:
+                outgoing = request
+            response = self.transport.send(outgoing, timeout=timeout)
+            if not response.is_redirect:
+                return response
+            if hops == self.max_redirects:
+                raise RedirectError(
+                    f"stopped after {hops} redirects (max_redirects={self.max_redirects})",
+                    method=request.method,
+                    url=request.url,
+                    response=response,
+                )
+            hops += 1
+            request = self._next_hop(request, response)
+            if not self.cross_origin_credentials and _origin(request.url) != origin:
+                trusted = False
+
+    def _next_hop(self, request: Request, response: Response) -> Request:
+        location = str(response.header("Location"))
+        target = _without_oauth_params(urljoin(request.url, location.strip()))
+        if urlsplit(target).scheme.lower() not in _DEFAULT_PORTS:
+            raise RedirectError(
+                f"refusing a redirect to a non-HTTP URL {target!r}",
+                method=request.method,
+                url=request.url,
+                response=response,
+            )
+        if (
+            urlsplit(request.url).scheme.lower() == "https"
+            and urlsplit(target).scheme.lower() == "http"
+            and not self.allow_downgrade
+        ):
+            raise RedirectError(
+                "refusing a redirect from https to http (it would send the request in the"
+                " clear); pass allow_downgrade=True to the Client to follow it",
+                method=request.method,
+                url=request.url,
+                response=response,
+            )
+        method, body, headers = request.method, request.body, request.headers
+        # 303 always, and 301/302 after POST as every browser does, become a bodiless GET;
+        # 307 and 308 repeat the same method and body (RFC 9110 §15.4).
+        if (response.status == 303 and method != "HEAD") or (
+            response.status in (301, 302) and method == "POST"
+        ):
+            method, body = "GET", b""
+            headers = tuple(pair for pair in headers if pair[0].lower() not in _BODY_HEADERS)
+        if _origin(target) != _origin(request.url) and not self.cross_origin_credentials:
+            headers = tuple(pair for pair in headers if pair[0].lower() != "authorization")
+        return Request(method, target, headers, body)
+
+    # The client side of the three-legged flow (RFC 5849 §2).
+
+    def fetch_request_token(
+        self, url: str, callback: str = "oob", *, timeout: float | None = None
+    ) -> Token:
+        """Obtain temporary credentials (a request token) with ``oauth_callback`` (§2.1).
+
+        Refuses a reply without ``oauth_callback_confirmed=true`` (a pre-1.0a provider) and a
+        non-2xx reply, with ``TokenResponseError``.
+        """
+        response = self._send(Request("POST", url), None, timeout=timeout, callback=callback)
+        return parse_token_response(
+            response.body, status=response.status, require_callback_confirmed=True
+        )
+
+    def authorization_url(self, url: str, request_token: Token | str, **extra: str) -> str:
+        """The resource-owner authorization URL for ``request_token`` (§2.2); sends nothing."""
+        return authorization_url(url, request_token, **extra)
+
+    def fetch_access_token(
+        self, url: str, request_token: Token, verifier: str, *, timeout: float | None = None
+    ) -> Token:
+        """Exchange the request token and ``verifier`` for token credentials (§2.3).
+
+        The provider's extra fields (``user_id``, ``screen_name``...) are in ``Token.extra``;
+        use ``with_token`` to sign with the result. A non-2xx reply raises ``TokenResponseError``.
+        """
+        if not isinstance(request_token, Token):
+            raise TypeError(f"request_token must be a Token, not {type(request_token).__name__}")
+        response = self._send(
+            Request("POST", url), request_token, timeout=timeout, verifier=verifier
+        )
+        return parse_token_response(response.body, status=response.status)
