@@ -1,0 +1,182 @@
+"""python-oauth2's ``Client``: an ``httplib2.Http`` that signs every request it sends (§3.5).
+
+Placement is python-oauth2's: a form body carries the OAuth parameters in the body, a GET in the
+query, anything else in the Authorization header. Redirects are followed here, not by httplib2,
+so that each hop is signed afresh for its own URL and method (python-oauth2 let httplib2 resend
+the first hop's signature, or signed the next URL together with the OAuth parameters it echoed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httplib2
+
+from oauthcore import percent_encode
+
+from ._credentials import Consumer, Token
+from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1
+from ._request import Request, body_bytes, split_query
+from ._values import text
+
+__all__ = ["Client"]
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    """The value of header ``name``, whatever the case of its key (RFC 9110 §5.1)."""
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return str(value)
+    return None
+
+
+def _drop(headers: dict[str, Any], name: str) -> dict[str, Any]:
+    wanted = name.lower()
+    return {key: value for key, value in headers.items() if key.lower() != wanted}
+
+
+def _without(url: str, added: frozenset[str]) -> str:
+    """``url`` without the ``name=value`` items a previous hop added to its query."""
+    parts = urlsplit(url)
+    if not added or not parts.query:
+        return url
+    kept = [item for item in parts.query.split("&") if item not in added]
+    return parts._replace(query="&".join(kept)).geturl()
+
+
+class Client(httplib2.Http):
+    """An ``httplib2.Http`` signing each request with a consumer and optional token (§3).
+
+    ``request`` takes and returns what ``httplib2.Http.request`` does: ``(response, content)``.
+    """
+
+    def __init__(self, consumer: Consumer, token: Token | None = None, **kwargs: Any) -> None:
+        if not isinstance(consumer, Consumer):
+            raise ValueError("Invalid consumer.")
+        if token is not None and not isinstance(token, Token):
+            raise ValueError("Invalid token.")
+        self.consumer = consumer
+        self.token = token
+        self.method: SignatureMethod = SignatureMethod_HMAC_SHA1()
+        super().__init__(**kwargs)
+
+    def set_signature_method(self, method: SignatureMethod) -> None:
+        """Sign with ``method`` from now on (RFC 5849 §3.4); ``ValueError`` if it is not one."""
+        if not isinstance(method, SignatureMethod):
+            raise ValueError("Invalid signature method.")
+        self.method = method
+
+    def _sign(
+        self, uri: str, method: str, body: Any, headers: dict[str, Any]
+    ) -> tuple[str, Any, dict[str, Any], frozenset[str]]:
+        """Sign one hop: the URI, body and headers to send, and what was added to the query."""
+        verb = method.upper()
+        headers = dict(headers)
+        content_type = _header(headers, "Content-Type")
+        if content_type is None and verb == "POST":
+            headers["Content-Type"] = content_type = _FORM
+        # Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1).
+        is_form = (content_type or "").partition(";")[0].strip().lower() == _FORM
+        raw = body_bytes(body)
+        parameters = split_query(text(raw)) if is_form and raw else None
+        request = Request.from_consumer_and_token(
+            self.consumer,
+            token=self.token,
+            http_method=verb,
+            http_url=uri,
+            parameters=parameters,
+            body=raw,
+            is_form_encoded=is_form,
+        )
+        request.sign_request(self.method, self.consumer, self.token)
+        if is_form:
+            return uri, request.to_postdata(), headers, frozenset()
+        if verb == "GET":
+            added = frozenset(
+                f"{percent_encode(name)}={percent_encode(text(value))}"
+                for name, value in request.items()
+                if name.startswith("oauth_")
+            )
+            return request.to_url(), body, headers, added
+        parts = urlsplit(uri)
+        headers.update(request.to_header(realm=f"{parts.scheme}://{parts.netloc}"))
+        return uri, body, headers, frozenset()
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = b"",
+        headers: dict[str, Any] | None = None,
+        redirections: int = httplib2.DEFAULT_MAX_REDIRECTS,
+        connection_type: Any = None,
+    ) -> tuple[httplib2.Response[Any], bytes]:
+        """Sign and send a request, following redirects by signing each hop (RFC 5849 §3)."""
+        given = dict(headers) if isinstance(headers, dict) else {}
+        return self._hop(uri, method, body, given, redirections, connection_type, frozenset())
+
+    def _hop(
+        self,
+        uri: str,
+        method: str,
+        body: Any,
+        headers: dict[str, Any],
+        redirections: int,
+        connection_type: Any,
+        previous: frozenset[str],
+    ) -> tuple[httplib2.Response[Any], bytes]:
+        uri = _without(uri, previous)
+        signed_uri, signed_body, signed_headers, added = self._sign(uri, method, body, headers)
+        follow = self.follow_redirects
+        # httplib2 would resend this hop's signature to the next URL: redirects are ours to follow.
+        self.follow_redirects = False
+        try:
+            response, content = super().request(
+                signed_uri,
+                method=method,
+                body=signed_body,
+                headers=signed_headers,
+                redirections=redirections,
+                connection_type=connection_type,
+            )
+        finally:
+            self.follow_redirects = follow
+        status = response.status
+        if not (
+            follow
+            and status in self.redirect_codes
+            and (
+                self.follow_all_redirects
+                or method.upper() in self.safe_methods
+                or status in (303, 308)
+            )
+        ):
+            return response, content
+        if redirections <= 0:
+            raise httplib2.RedirectLimit(
+                "Redirected more times than redirection_limit allows.", response, content
+            )
+        location = response.get("location")
+        if location is None:
+            if status == 300:
+                return response, content
+            raise httplib2.RedirectMissingLocation(
+                "Redirected but the response is missing a Location: header.", response, content
+            )
+        if status in (302, 303):
+            method, body, headers = "GET", b"", _drop(headers, "Content-Type")
+        following, next_content = self._hop(
+            urljoin(uri, str(location)),
+            method,
+            body,
+            headers,
+            redirections - 1,
+            connection_type,
+            added,
+        )
+        following.previous = response
+        return following, next_content
