@@ -1,0 +1,120 @@
+"""``import oauthcore`` loads no HTTP library and no `cryptography` (design rule 1).
+
+A fresh subprocess is the only honest check: this test process has long since imported everything.
+Also the package's public surface: its exports and its error tree.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Top-level packages the core must never pull in: HTTP clients, TLS, socket-level HTTP servers.
+FORBIDDEN = [
+    "http.client",
+    "http.server",
+    "ssl",
+    "socket",
+    "socketserver",
+    "urllib.request",
+    "urllib3",
+    "httplib2",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "cryptography",
+    "transports",
+]
+
+_PROBE = """
+import json, sys
+import oauthcore
+after_import = sorted(sys.modules)
+pem = open(sys.argv[1], encoding="ascii").read()
+consumer = oauthcore.Consumer("ck", rsa_key=pem)
+signed = oauthcore.sign(
+    oauthcore.Request("GET", "https://example.com/"), consumer, method=oauthcore.RSA_SHA256
+)
+print(json.dumps({"after_import": after_import, "after_rsa": sorted(sys.modules)}))
+"""
+
+
+def _loaded(names: list[str], prefix: str) -> list[str]:
+    return [name for name in names if name == prefix or name.startswith(prefix + ".")]
+
+
+def test_import_oauthcore_loads_no_http_library_and_rsa_loads_cryptography_lazily() -> None:
+    key = ROOT / "tests" / "keys" / "oauthlib_1024.pem"
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", _PROBE, str(key)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    modules = json.loads(result.stdout)
+    after_import: list[str] = modules["after_import"]
+    after_rsa: list[str] = modules["after_rsa"]
+    assert "oauthcore" in after_import
+    for forbidden in FORBIDDEN:
+        assert _loaded(after_import, forbidden) == [], f"import oauthcore loaded {forbidden}"
+    # Using an RSA key is what brings `cryptography` in, and still no HTTP library. (`cryptography`
+    # itself imports ``socket`` for its x509 types; that is its business, not an HTTP stack.)
+    assert "cryptography" in after_rsa
+    for forbidden in FORBIDDEN:
+        if forbidden not in ("cryptography", "socket"):
+            assert _loaded(after_rsa, forbidden) == [], f"RSA signing loaded {forbidden}"
+
+
+# --- the public surface -------------------------------------------------------------------------
+
+
+def test_every_public_name_is_exported() -> None:
+    import oauthcore
+
+    for name in oauthcore.__all__:
+        assert getattr(oauthcore, name) is not None, name
+    assert oauthcore.__version__.count(".") == 2
+
+
+def test_error_tree_statuses_and_problem_codes() -> None:
+    from oauthcore import errors
+
+    expected = {
+        errors.OAuthError: (400, "parameter_rejected"),
+        errors.BadRequest: (400, "parameter_rejected"),
+        errors.ParameterAbsent: (400, "parameter_absent"),
+        errors.ParameterRejected: (400, "parameter_rejected"),
+        errors.SignatureMethodRejected: (400, "signature_method_rejected"),
+        errors.VersionRejected: (400, "version_rejected"),
+        errors.Unauthorized: (401, "signature_invalid"),
+        errors.SignatureInvalid: (401, "signature_invalid"),
+        errors.TimestampRefused: (401, "timestamp_refused"),
+        errors.NonceUsed: (401, "nonce_used"),
+        errors.ConsumerKeyUnknown: (401, "consumer_key_unknown"),
+        errors.TokenRejected: (401, "token_rejected"),
+        errors.VerifierInvalid: (401, "permission_denied"),
+    }
+    for cls, (status, problem) in expected.items():
+        error = cls("what went wrong", parameter="oauth_x")
+        assert isinstance(error, errors.OAuthError)
+        assert (error.status, error.problem) == (status, problem), cls.__name__
+        assert (str(error), error.message, error.parameter) == (
+            "what went wrong",
+            "what went wrong",
+            "oauth_x",
+        )
+    assert errors.OAuthError("m").parameter is None
+
+
+def test_timestamp_refused_carries_the_acceptable_window() -> None:
+    from oauthcore import TimestampRefused
+
+    error = TimestampRefused("too old", acceptable=(100, 700))
+    assert (error.parameter, error.acceptable) == ("oauth_timestamp", (100, 700))
+    assert TimestampRefused("too old").acceptable is None
