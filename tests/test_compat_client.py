@@ -6,6 +6,7 @@ remembered, so each redirect hop must carry a fresh signature) and records what 
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httplib2
 import pytest
+import trustme
 
 import oauthcore
 import transports.oauth2_compat as oauth
@@ -175,7 +177,27 @@ def test_empty_post_carries_the_parameters_in_the_body(
 ) -> None:
     response, content = oauth.Client(CONSUMER).request(provider.base + "/token", "POST")
     assert (response.status, content) == (200, b"ok body")
-    assert seen[0].body.startswith(b"oauth_consumer_key=client-key&")
+    # Token-less: oauth_callback=oob, as OAuth 1.0a's temporary-credentials request needs (§2.1).
+    assert seen[0].body.startswith(b"oauth_callback=oob&oauth_consumer_key=client-key&")
+
+
+def test_callback_is_only_added_where_missing(provider: Provider, seen: list[Seen]) -> None:
+    client = oauth.Client(CONSUMER)
+    client.request(provider.base + "/t", "POST", body="oauth_callback=https%3A%2F%2Fc.example%2F")
+    client.request(provider.base + "/t?oauth_callback=https%3A%2F%2Fc.example%2F", "PUT")
+    oauth.Client(CONSUMER, TOKEN).request(provider.base + "/t", "POST")
+    client.callback = None
+    response, _ = client.request(provider.base + "/t", "POST")
+    assert response.status == 200
+    bodies = [parse_qsl(hop.body.decode("ascii")) for hop in seen]
+    assert [value for name, value in bodies[0] if name == "oauth_callback"] == [
+        "https://c.example/"
+    ]
+    header_params = dict(oauthcore.parse_authorization(seen[1].headers["authorization"])[1])
+    assert "oauth_callback" not in header_params
+    assert "oauth_consumer_key" in header_params
+    assert "oauth_callback" not in dict(bodies[2])
+    assert "oauth_callback" not in dict(bodies[3])
 
 
 @pytest.mark.parametrize(
@@ -318,6 +340,52 @@ def test_follow_redirects_off(provider: Provider, seen: list[Seen]) -> None:
     assert response.status == 302
     assert client.follow_redirects is False
     assert len(seen) == 1
+
+
+def test_cross_origin_hops_go_unsigned(provider: Provider, seen: list[Seen]) -> None:
+    port = provider.server_address[1]
+    other = f"http://localhost:{port}/elsewhere"
+    client = oauth.Client(CONSUMER, TOKEN)
+    response, _ = client.request(f"{provider.base}/redirect/302?to={other}")
+    assert response.status == 400  # the provider sees an unsigned request
+    assert seen[1].path == "/elsewhere"
+    assert "authorization" not in seen[1].headers
+    client.cross_origin_credentials = True
+    response, _ = client.request(f"{provider.base}/redirect/302?to={other}")
+    assert response.status == 401  # signed for localhost, checked against 127.0.0.1
+    assert seen[3].path.startswith("/elsewhere?oauth_")
+
+
+@pytest.fixture(scope="module")
+def tls_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Provider, str]]:
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    server = Provider()
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    ca_file = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, str(ca_file)
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_to_http_is_refused_unless_allowed(
+    tls_provider: tuple[Provider, str], provider: Provider, seen: list[Seen]
+) -> None:
+    server, ca_file = tls_provider
+    https = f"https://127.0.0.1:{server.server_address[1]}"
+    down = f"{https}/redirect/302?to={provider.base}/plain"
+    client = oauth.Client(CONSUMER, ca_certs=ca_file)
+    with pytest.raises(oauth.Error, match="https to http"):
+        client.request(down)
+    assert seen == []
+    client.allow_downgrade = True
+    response, _ = client.request(down)
+    assert response.status == 400  # the provider sees an unsigned request
+    assert seen[0].path == "/plain"  # another origin: followed, but unsigned
 
 
 def test_redirect_limit(provider: Provider) -> None:

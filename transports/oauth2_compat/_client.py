@@ -4,6 +4,9 @@ Placement is python-oauth2's: a form body carries the OAuth parameters in the bo
 query, anything else in the Authorization header. Redirects are followed here, not by httplib2,
 so that each hop is signed afresh for its own URL and method (python-oauth2 let httplib2 resend
 the first hop's signature, or signed the next URL together with the OAuth parameters it echoed).
+As with oauthcore's native ``transports.client.Client``, a hop to another origin goes unsigned
+and a hop from https to http is refused, unless ``cross_origin_credentials`` /
+``allow_downgrade`` say otherwise.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httplib2
 
-from oauthcore import percent_encode
+from oauthcore import base_string_uri, percent_encode
 
 from ._credentials import Consumer, Token
+from ._errors import Error
 from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1
 from ._request import Request, body_bytes, split_query
 from ._values import text
@@ -39,6 +43,12 @@ def _drop(headers: dict[str, Any], name: str) -> dict[str, Any]:
     return {key: value for key, value in headers.items() if key.lower() != wanted}
 
 
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` as oauthcore normalises it (RFC 5849 §3.4.1.2; RFC 6454)."""
+    scheme, _, rest = base_string_uri(url).partition("://")
+    return f"{scheme}://{rest.partition('/')[0]}"
+
+
 def _without(url: str, added: frozenset[str]) -> str:
     """``url`` without the ``name=value`` items a previous hop added to its query."""
     parts = urlsplit(url)
@@ -52,7 +62,16 @@ class Client(httplib2.Http):
     """An ``httplib2.Http`` signing each request with a consumer and optional token (§3).
 
     ``request`` takes and returns what ``httplib2.Http.request`` does: ``(response, content)``.
+    Without a token it sends ``oauth_callback=callback`` (default ``"oob"``) unless the request
+    has one: OAuth 1.0a requires it on the temporary-credentials request (RFC 5849 §2.1).
     """
+
+    #: ``oauth_callback`` for token-less requests (§2.1); ``None`` sends none, as python-oauth2.
+    callback: str | None = "oob"
+    #: Sign redirect hops to another origin too (off: they are followed unsigned).
+    cross_origin_credentials: bool = False
+    #: Follow a redirect from https to http (off: ``Error``, the secrets would travel in clear).
+    allow_downgrade: bool = False
 
     def __init__(self, consumer: Consumer, token: Token | None = None, **kwargs: Any) -> None:
         if not isinstance(consumer, Consumer):
@@ -92,6 +111,12 @@ class Client(httplib2.Http):
             body=raw,
             is_form_encoded=is_form,
         )
+        if (
+            self.token is None
+            and self.callback is not None
+            and all(name != "oauth_callback" for name, _ in request._signed_pairs())
+        ):
+            request["oauth_callback"] = self.callback
         request.sign_request(self.method, self.consumer, self.token)
         if is_form:
             return uri, request.to_postdata(), headers, frozenset()
@@ -117,7 +142,10 @@ class Client(httplib2.Http):
     ) -> tuple[httplib2.Response[Any], bytes]:
         """Sign and send a request, following redirects by signing each hop (RFC 5849 §3)."""
         given = dict(headers) if isinstance(headers, dict) else {}
-        return self._hop(uri, method, body, given, redirections, connection_type, frozenset())
+        origin = _origin(uri)
+        return self._hop(
+            uri, method, body, given, redirections, connection_type, origin, frozenset()
+        )
 
     def _hop(
         self,
@@ -127,10 +155,15 @@ class Client(httplib2.Http):
         headers: dict[str, Any],
         redirections: int,
         connection_type: Any,
+        origin: str,
         previous: frozenset[str],
     ) -> tuple[httplib2.Response[Any], bytes]:
         uri = _without(uri, previous)
-        signed_uri, signed_body, signed_headers, added = self._sign(uri, method, body, headers)
+        if self.cross_origin_credentials or _origin(uri) == origin:
+            signed_uri, signed_body, signed_headers, added = self._sign(uri, method, body, headers)
+        else:
+            # Another origin gets no signature: it is not the provider the credentials are for.
+            signed_uri, signed_body, signed_headers, added = uri, body, headers, frozenset()
         follow = self.follow_redirects
         # httplib2 would resend this hop's signature to the next URL: redirects are ours to follow.
         self.follow_redirects = False
@@ -167,15 +200,26 @@ class Client(httplib2.Http):
             raise httplib2.RedirectMissingLocation(
                 "Redirected but the response is missing a Location: header.", response, content
             )
+        target = urljoin(uri, str(location))
+        if (
+            urlsplit(uri).scheme.lower() == "https"
+            and urlsplit(target).scheme.lower() == "http"
+            and not self.allow_downgrade
+        ):
+            raise Error(
+                "refusing a redirect from https to http (the request would travel in the clear);"
+                " set allow_downgrade = True on the Client to follow it"
+            )
         if status in (302, 303):
             method, body, headers = "GET", b"", _drop(headers, "Content-Type")
         following, next_content = self._hop(
-            urljoin(uri, str(location)),
+            target,
             method,
             body,
             headers,
             redirections - 1,
             connection_type,
+            origin,
             added,
         )
         following.previous = response
