@@ -1,0 +1,297 @@
+"""Client round trip: oauthcore ``Client`` over ``Urllib3Transport`` vs bare urllib3 and
+requests-oauthlib, against a minimal keep-alive HTTP/1.1 server on 127.0.0.1 in this process.
+
+Bare urllib3 sends the same request (same URL, same size of Authorization header, made before
+the clock starts) with the same options as the adapter (no retries, no redirects) and reads the
+body: the round trip without OAuth. The Client signs every request afresh (nonce, timestamp) and
+builds its ``Response``; requests-oauthlib signs with oauthlib and goes through requests.
+
+The server is a few lines over sockets, one thread per connection, answering a canned 200: the
+cheaper the server, the larger the client's share of the round trip, so the comparison is strict.
+Before timing, the server captures one request of each client and oauthcore's provider side
+checks its signature. The clock here is wall time (``perf_counter``): a round trip waits on the
+server thread, which CPU time of a single thread would not show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import socket
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+import urllib3
+from requests_oauthlib import OAuth1Session
+
+from oauthcore import Consumer, Request, Token, sign
+from oauthcore.nonces import MemoryNonceStore
+from oauthcore.verification import check, parse
+from transports.client import Client
+from transports.urllib3_adapter import Urllib3Transport
+
+from .common import Contender, Settings, by_name, compare, fresh, print_table, verdict
+
+__all__ = ["LoopbackServer", "main"]
+
+CONSUMER = ("dpf43f3p2l4k3l03", "kd94hf93k423kf44")
+TOKEN = ("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+_RESPONSE = (
+    b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}'
+)
+_MAX_HEAD = 64 * 1024
+
+OAUTHCORE = "oauthcore Client + Urllib3Transport"
+SIGN_PLUS_BARE = "oauthcore sign() + bare urllib3"
+BARE = "bare urllib3 (no OAuth)"
+REQUESTS_OAUTHLIB = "requests-oauthlib OAuth1Session"
+
+
+class LoopbackServer:
+    """A tiny keep-alive HTTP/1.1 server on 127.0.0.1: reads each request, answers 200.
+
+    ``capture`` keeps the raw requests it receives, so their signatures can be checked.
+    """
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self.capture = False
+        self.captured: list[tuple[bytes, bytes]] = []
+        self._connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._listener.close()
+        for connection in self._connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._connections.append(connection)
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        buffer = b""
+        try:
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    chunk = connection.recv(65536)
+                    if not chunk or len(buffer) > _MAX_HEAD:
+                        return
+                    buffer += chunk
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(buffer) < length:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                body, buffer = buffer[:length], buffer[length:]
+                if self.capture:
+                    self.captured.append((head, body))
+                connection.sendall(_RESPONSE)
+        except OSError:
+            return
+
+
+class Shape(NamedTuple):
+    """One request shape: method, a URL maker and optional form data maker."""
+
+    key: str
+    title: str
+    method: str
+    form: bool
+
+
+SHAPES = (
+    Shape("get", "(a) GET, token, 3 query parameters", "GET", False),
+    Shape("post", "(b) form POST, 5 parameters, non-ASCII and &=+,", "POST", True),
+)
+
+
+def _form(serial: int) -> list[tuple[str, str]]:
+    return [
+        ("status", f"Hello Ladies + Gentlemen, a signed OAuth request! café №{serial} &=+,"),
+        ("include_entities", "true"),
+        ("lat", "37.7821120598956"),
+        ("long", "-122.400612831116"),
+        ("place_id", "df51dec6f4ee2b2c"),
+    ]
+
+
+class Call(NamedTuple):
+    """One request to send: URL, form pairs (or none), and its encoded body."""
+
+    url: str
+    data: list[tuple[str, str]] | None
+    body: bytes
+
+
+def _calls(base: str, shape: Shape, count: int) -> list[Call]:
+    calls = []
+    for _ in range(count):
+        serial = fresh()
+        if shape.form:
+            data = _form(serial)
+            body = urlencode(data).encode("ascii")
+            calls.append(Call(f"{base}/1.1/statuses/update.json", data, body))
+        else:
+            url = f"{base}/1.1/statuses/home_timeline.json?screen_name=twitterapi&count=20"
+            calls.append(Call(f"{url}&since_id={serial}", None, b""))
+    return calls
+
+
+def _check_captured(server: LoopbackServer, who: str) -> None:
+    # Rebuild the captured request and verify it with oauthcore's provider side.
+    head, body = server.captured[-1]
+    lines = head.decode("latin-1").split("\r\n")
+    method, target, _ = lines[0].split(" ")
+    headers = tuple(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition(":") for line in lines[1:])
+    )
+    wanted = ("authorization", "content-type")
+    headers = tuple((name, value) for name, value in headers if name.lower() in wanted)
+    request = Request(method, f"http://127.0.0.1:{server.port}{target}", headers, body)
+    consumer, token = Consumer(*CONSUMER), Token(*TOKEN)
+    try:
+        check(request, parse(request), consumer, token, nonces=MemoryNonceStore())
+    except Exception as exc:
+        raise AssertionError(f"{who} sent a request that does not verify: {exc}") from exc
+
+
+def _contenders(server: LoopbackServer, shape: Shape) -> tuple[list[Contender], Callable[[], None]]:
+    base = f"http://127.0.0.1:{server.port}"
+    consumer, token = Consumer(*CONSUMER), Token(*TOKEN)
+    transport = Urllib3Transport()
+    client = Client(consumer, token, transport=transport)
+    sign_pool = urllib3.PoolManager()
+    bare_pool = urllib3.PoolManager()
+    session = OAuth1Session(CONSUMER[0], CONSUMER[1], TOKEN[0], TOKEN[1])
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    method = shape.method
+
+    def run_client(calls: list[Call]) -> None:
+        for call in calls:
+            _ = client.request(method, call.url, data=call.data).body
+
+    def run_sign_plus_bare(calls: list[Call]) -> None:
+        for call in calls:
+            headers = (("Content-Type", form_headers["Content-Type"]),) if call.data else ()
+            signed = sign(Request(method, call.url, headers, call.body), consumer, token)
+            reply = sign_pool.request(
+                method,
+                call.url,
+                body=call.body or None,
+                headers=dict(signed.headers),
+                redirect=False,
+                retries=False,
+            )
+            _ = reply.data
+
+    def make_presigned(count: int) -> list[tuple[Call, dict[str, str]]]:
+        # The same request, signed before the clock starts: what is left is the round trip.
+        out = []
+        for call in _calls(base, shape, count):
+            pairs = (("Content-Type", form_headers["Content-Type"]),) if call.data else ()
+            signed = sign(Request(method, call.url, pairs, call.body), consumer, token)
+            out.append((call, dict(signed.headers)))
+        return out
+
+    def run_bare(items: list[tuple[Call, dict[str, str]]]) -> None:
+        for call, headers in items:
+            reply = bare_pool.request(
+                method,
+                call.url,
+                body=call.body or None,
+                headers=headers,
+                redirect=False,
+                retries=False,
+            )
+            _ = reply.data
+
+    def run_session(calls: list[Call]) -> None:
+        for call in calls:
+            _ = session.request(method, call.url, data=call.data).content
+
+    def make(count: int) -> list[Call]:
+        return _calls(base, shape, count)
+
+    contenders = [
+        Contender(OAUTHCORE, run_client, make),
+        Contender(SIGN_PLUS_BARE, run_sign_plus_bare, make),
+        Contender(BARE, run_bare, make_presigned),
+        Contender(REQUESTS_OAUTHLIB, run_session, make),
+    ]
+    # One probe each, captured and verified by the provider side, before any timing.
+    server.capture = True
+    for contender in contenders:
+        contender.run(contender.make_inputs(1))
+        _check_captured(server, contender.name)
+    server.capture = False
+    server.captured.clear()
+
+    def close() -> None:
+        transport.close()
+        sign_pool.clear()
+        bare_pool.clear()
+        session.close()
+
+    return contenders, close
+
+
+def main(settings: Settings) -> None:
+    """Time the round trips for both request shapes and judge the issue's two targets."""
+    wall = dataclasses.replace(settings, timer="wall")
+    with LoopbackServer() as server:
+        for shape in SHAPES:
+            contenders, close = _contenders(server, shape)
+            try:
+                timings = by_name(compare(contenders, wall))
+            finally:
+                close()
+            print_table(
+                f"Client round trip to 127.0.0.1 (keep-alive), HMAC-SHA1, {shape.title}"
+                "\n  (one request of each client captured and verified by oauthcore first;"
+                " wall clock)",
+                list(timings.values()),
+                BARE,
+            )
+            ours, bare = timings[OAUTHCORE].best, timings[BARE].best
+            peer = timings[REQUESTS_OAUTHLIB].best
+            verdict(
+                f"client {shape.key}: Client adds at most 5% to bare urllib3",
+                ours <= bare * 1.05,
+                f"+{(ours / bare - 1) * 100:.1f}% ({ours * 1e6:.0f} vs {bare * 1e6:.0f} µs;"
+                f" sign()+bare urllib3: +{(timings[SIGN_PLUS_BARE].best / bare - 1) * 100:.1f}%)",
+            )
+            verdict(
+                f"client {shape.key}: faster than requests-oauthlib",
+                ours < peer,
+                f"{peer / ours:.2f}x faster ({ours * 1e6:.0f} vs {peer * 1e6:.0f} µs)",
+            )
