@@ -1,0 +1,458 @@
+"""OAuth 1.0a for WSGI: read a request from the environ, answer problems, protect an app (§3.2).
+
+Theory of operation: ``request_from_environ`` rebuilds the ``oauthcore.Request`` the client
+signed, from the environ alone: scheme, ``Host`` header, the path re-encoded from PATH_INFO
+(which WSGI hands over decoded), the raw query and the body. Everything after that is the core's
+``verify`` and the provider functions; this module only moves bytes between them and WSGI.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Protocol, runtime_checkable
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from attrs import evolve
+
+from oauthcore import OAuthError, Request, Token, TokenRejected
+from oauthcore.credentials import CredentialStore, TokenKind
+from oauthcore.nonces import NonceStore
+from oauthcore.problems import FORM_CONTENT_TYPE, problem_response
+from oauthcore.provider_flow import (
+    TemporaryCredentials,
+    authorize,
+    exchange,
+    issue_temporary_credentials,
+    token_response,
+)
+from oauthcore.records import Pairs
+from oauthcore.verification import DEFAULT_METHODS, Methods, Verified, parse, verify
+
+from .base import Response
+
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "VERIFIED_KEY",
+    "HTTPProblem",
+    "ProtectedResource",
+    "Reply",
+    "TokenEndpoints",
+    "TokenStore",
+    "WSGITransport",
+    "request_from_environ",
+    "verified",
+]
+
+#: The environ key under which ``ProtectedResource`` puts the ``Verified`` request.
+VERIFIED_KEY = "oauthcore.verified"
+#: Largest request body read, in bytes: a provider must not buffer whatever it is sent.
+DEFAULT_MAX_BODY = 1 << 20
+
+# What may stay unescaped in a path: RFC 3986 pchar and "/". PATH_INFO is decoded, so anything
+# else (a "%" included: it was "%25" on the wire) is encoded again, as the client had it.
+_PATH_SAFE = "/:@!$&'()*+,;="
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+class HTTPProblem(Exception):
+    """A request refused before OAuth could look at it (body too large, bad encoding...)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
+class Reply:
+    """One WSGI answer: status, headers and body, sent with ``reply(start_response)``."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(
+        self, status: int, headers: Iterable[tuple[str, str]] = (), body: bytes = b""
+    ) -> None:
+        self.status = status
+        self.headers = [*headers, ("Content-Length", str(len(body)))]
+        self.body = body
+
+    @classmethod
+    def json(cls, status: int, document: object) -> Reply:
+        """A JSON reply, never cached (it may describe who the caller is)."""
+        body = json.dumps(document, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+        return cls(
+            status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body
+        )
+
+    @classmethod
+    def text(cls, status: int, message: str) -> Reply:
+        """A plain-text reply of one line."""
+        return cls(status, [("Content-Type", "text/plain; charset=utf-8")], f"{message}\n".encode())
+
+    @classmethod
+    def problem(cls, error: OAuthError, realm: str | None = None) -> Reply:
+        """The 400/401 answer with its challenge and problem report (RFC 5849 §3.2)."""
+        answer = problem_response(error, realm=realm)
+        return cls(answer.status, answer.headers, answer.body)
+
+    def __call__(self, start_response: StartResponse) -> list[bytes]:
+        """Start the response and return the body iterable."""
+        start_response(_status_line(self.status), self.headers)
+        return [self.body]
+
+
+def _host(environ: WSGIEnvironment) -> str:
+    host = environ.get("HTTP_HOST")
+    if host:
+        return str(host)
+    port = str(environ["SERVER_PORT"])
+    name = str(environ["SERVER_NAME"])
+    if port == _DEFAULT_PORTS.get(environ["wsgi.url_scheme"]):
+        return name
+    return f"{name}:{port}"
+
+
+def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
+    headers = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").title()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            name = key.replace("_", "-").title()
+        else:
+            continue
+        headers.append((name, str(value)))
+    return headers
+
+
+def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
+    text = environ.get("CONTENT_LENGTH") or "0"
+    if not text.isdigit():
+        raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
+    length = int(text)
+    if length > max_body:
+        raise HTTPProblem(413, f"the request body is over {max_body} bytes")
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    return body
+
+
+def request_from_environ(environ: WSGIEnvironment, *, max_body: int = DEFAULT_MAX_BODY) -> Request:
+    """The ``oauthcore.Request`` a WSGI environ describes, as the client signed it (§3.4.1.2).
+
+    The URL is rebuilt from ``wsgi.url_scheme``, the ``Host`` header (else SERVER_NAME and
+    SERVER_PORT), SCRIPT_NAME + PATH_INFO re-encoded and QUERY_STRING as received. Raises
+    ``HTTPProblem`` (400, 413) for a body that cannot or must not be read.
+    """
+    scheme = str(environ["wsgi.url_scheme"])
+    raw_path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
+    # PEP 3333: environ strings are latin-1 decodings of the raw bytes; undo that first.
+    path = quote(raw_path.encode("latin-1"), safe=_PATH_SAFE) or "/"
+    query = str(environ.get("QUERY_STRING", ""))
+    url = f"{scheme}://{_host(environ)}{path}" + (f"?{query}" if query else "")
+    try:
+        return Request(
+            str(environ["REQUEST_METHOD"]), url, _headers(environ), _body(environ, max_body)
+        )
+    except ValueError as exc:
+        raise HTTPProblem(400, f"malformed request: {exc}") from None
+
+
+def verified(environ: WSGIEnvironment) -> Verified:
+    """The ``Verified`` request that ``ProtectedResource`` let through (RFC 5849 §3.2)."""
+    found = environ.get(VERIFIED_KEY)
+    if not isinstance(found, Verified):
+        raise LookupError("no verified OAuth request here: wrap the app in ProtectedResource")
+    return found
+
+
+class ProtectedResource:
+    """WSGI middleware: only requests signed with valid token credentials reach ``app`` (§3.2).
+
+    The ``Verified`` result is put in ``environ["oauthcore.verified"]`` (see ``verified()``) and
+    the body, already read, is put back in ``wsgi.input``; a refused request is answered 400/401
+    with ``WWW-Authenticate`` and a problem report. The options are those of ``oauthcore.verify``.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        credentials: CredentialStore,
+        nonces: NonceStore | None,
+        *,
+        realm: str | None = None,
+        methods: Methods = DEFAULT_METHODS,
+        window: int = 300,
+        token_optional: bool = False,
+        allow_plaintext_over_http: bool = False,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.app = app
+        self.credentials = credentials
+        self.nonces = nonces
+        self.realm = realm
+        self.methods = methods
+        self.window = window
+        self.token_optional = token_optional
+        self.allow_plaintext_over_http = allow_plaintext_over_http
+        self.max_body = max_body
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
+        try:
+            request = request_from_environ(environ, max_body=self.max_body)
+            result = verify(
+                request,
+                self.credentials,
+                self.nonces,
+                token=TokenKind.ACCESS,
+                token_optional=self.token_optional,
+                methods=self.methods,
+                window=self.window,
+                allow_plaintext_over_http=self.allow_plaintext_over_http,
+            )
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
+        except OAuthError as error:
+            return Reply.problem(error, self.realm)(start_response)
+        environ[VERIFIED_KEY] = result
+        environ["wsgi.input"] = io.BytesIO(request.body)
+        return self.app(environ, start_response)
+
+
+class WSGITransport:
+    """A ``Transport`` that hands each request to a WSGI app in this process: no socket at all.
+
+    For tests of client code against a WSGI provider (``DemoProvider`` or your own): the app
+    sees the environ a server would build from the same request (PEP 3333).
+    """
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Call the app with ``request`` and return its answer (``timeout`` is not used)."""
+        parts = urlsplit(request.url)
+        scheme = parts.scheme.lower()
+        environ: WSGIEnvironment = {
+            "REQUEST_METHOD": request.method,
+            "SCRIPT_NAME": "",
+            # PEP 3333: the path arrives decoded, as latin-1 characters of the raw bytes.
+            "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": parts.hostname or "",
+            "SERVER_PORT": str(parts.port or _DEFAULT_PORTS[scheme]),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": parts.netloc.rpartition("@")[2],
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(request.body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(request.body)) if request.body else "",
+        }
+        for name, value in request.headers:
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = f"HTTP_{key}"
+            # Repeated headers reach a WSGI app folded into one, comma-separated (PEP 3333).
+            environ[key] = f"{environ[key]}, {value}" if key in environ else value
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: object = None
+        ) -> Callable[[bytes], object]:
+            started.append((status, headers))
+            return lambda data: None
+
+        result = self.app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = started[-1]
+        return Response(int(status[:3]), tuple(headers), body, request.url)
+
+
+@runtime_checkable
+class TokenStore(CredentialStore, Protocol):
+    """A ``CredentialStore`` that can also record and forget tokens (RFC 5849 §2.1, §2.3)."""
+
+    def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
+        """Record a ``kind`` token issued to the consumer ``consumer_key``."""
+        ...
+
+    def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
+        """Forget a token; ``True`` only for the one caller that actually removed it."""
+        ...
+
+
+class TokenEndpoints:
+    """The temporary-credentials and token-credentials endpoints as WSGI apps (RFC 5849 §2).
+
+    ``request_token`` and ``access_token`` are WSGI applications; between them the application
+    shows its own authorization page and calls ``authorize`` (or ``deny``) with the resource
+    owner's answer. Pending authorizations live in memory, at most ``max_pending`` of them,
+    oldest dropped first. ``owner`` pairs given to ``authorize`` (``user_id``, ``screen_name``)
+    are returned with the token credentials and kept in the access token's ``extra``.
+    """
+
+    def __init__(
+        self,
+        credentials: TokenStore,
+        nonces: NonceStore | None,
+        *,
+        realm: str | None = None,
+        methods: Methods = DEFAULT_METHODS,
+        window: int = 300,
+        allow_plaintext_over_http: bool = False,
+        callback_allowed: Callable[[str], bool] | None = None,
+        max_pending: int = 10_000,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.credentials = credentials
+        self.nonces = nonces
+        self.realm = realm
+        self.methods = methods
+        self.window = window
+        self.allow_plaintext_over_http = allow_plaintext_over_http
+        self.callback_allowed = callback_allowed
+        self.max_pending = max_pending
+        self.max_body = max_body
+        self._pending: OrderedDict[str, TemporaryCredentials] = OrderedDict()
+        self._owners: dict[str, Pairs] = {}
+        self._lock = threading.Lock()
+
+    def pending(self, token_key: str) -> TemporaryCredentials | None:
+        """The pending authorization for request token ``token_key``, or ``None`` (§2.2)."""
+        with self._lock:
+            return self._pending.get(token_key)
+
+    def authorize(
+        self, token_key: str, owner: Iterable[tuple[str, str]] = ()
+    ) -> TemporaryCredentials:
+        """Record the resource owner's approval and issue the verifier (RFC 5849 §2.2).
+
+        Returns the authorized record: redirect to ``callback_url(record)`` or, for ``oob``,
+        show ``record.verifier``. Raises ``LookupError`` for an unknown or expired token and
+        ``ValueError`` if it was already authorized.
+        """
+        with self._lock:
+            temporary = self._pending.get(token_key)
+            if temporary is None:
+                raise LookupError("unknown or expired request token")
+            authorized = authorize(temporary)
+            self._pending[token_key] = authorized
+            self._owners[token_key] = tuple(owner)
+            return authorized
+
+    def deny(self, token_key: str) -> TemporaryCredentials | None:
+        """The resource owner refused: forget the request token; returns what was pending (§2.2)."""
+        with self._lock:
+            temporary = self._pending.pop(token_key, None)
+            self._owners.pop(token_key, None)
+        if temporary is not None:
+            self.credentials.remove_token(temporary.consumer_key, token_key, TokenKind.REQUEST)
+        return temporary
+
+    def _remember(self, temporary: TemporaryCredentials) -> None:
+        self.credentials.add_token(temporary.consumer_key, temporary.token, TokenKind.REQUEST)
+        with self._lock:
+            self._pending[temporary.token.key] = temporary
+            while len(self._pending) > self.max_pending:
+                old_key, old = self._pending.popitem(last=False)
+                self._owners.pop(old_key, None)
+                self.credentials.remove_token(old.consumer_key, old_key, TokenKind.REQUEST)
+
+    def request_token(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """WSGI app: verify a temporary-credentials request and issue them (RFC 5849 §2.1)."""
+        try:
+            request = self._post(environ)
+            result = verify(
+                request,
+                self.credentials,
+                self.nonces,
+                token=None,
+                methods=self.methods,
+                window=self.window,
+                allow_plaintext_over_http=self.allow_plaintext_over_http,
+            )
+            temporary = issue_temporary_credentials(
+                result.params, callback_allowed=self.callback_allowed
+            )
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
+        except OAuthError as error:
+            return Reply.problem(error, self.realm)(start_response)
+        self._remember(temporary)
+        return _credentials_reply(temporary.token)(start_response)
+
+    def access_token(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """WSGI app: exchange authorized temporary credentials for token credentials (§2.3)."""
+        try:
+            request = self._post(environ)
+            params = parse(request)
+            token_key = params.token
+            temporary = None if token_key is None else self.pending(token_key)
+            consumer = self.credentials.consumer(params.consumer_key)
+            if token_key is None or temporary is None or consumer is None:
+                raise TokenRejected(
+                    "oauth_token is not a pending request token of this consumer; request"
+                    " temporary credentials again (RFC 5849 §2.3)",
+                    parameter="oauth_token",
+                )
+            access = exchange(
+                request,
+                params,
+                consumer,
+                temporary,
+                nonces=self.nonces,
+                methods=self.methods,
+                window=self.window,
+                allow_plaintext_over_http=self.allow_plaintext_over_http,
+                consume=lambda: self._consume(temporary),
+            )
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
+        except OAuthError as error:
+            return Reply.problem(error, self.realm)(start_response)
+        with self._lock:
+            owner = self._owners.pop(temporary.token.key, ())
+        access = evolve(access, extra=owner)
+        self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
+        return _credentials_reply(access)(start_response)
+
+    def _consume(self, temporary: TemporaryCredentials) -> bool:
+        key = temporary.token.key
+        with self._lock:
+            if self._pending.pop(key, None) is None:
+                return False
+        self.credentials.remove_token(temporary.consumer_key, key, TokenKind.REQUEST)
+        return True
+
+    def _post(self, environ: WSGIEnvironment) -> Request:
+        if environ["REQUEST_METHOD"] != "POST":
+            # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
+            raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
+        return request_from_environ(environ, max_body=self.max_body)
+
+
+def _credentials_reply(token: Token) -> Reply:
+    headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
+    return Reply(200, headers, token_response(token))
