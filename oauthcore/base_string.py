@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from .encoding import decode_form, encode_encoded, encode_form_component, percent_encode
+from .encoding import decode_form, encode_encoded, encode_form, percent_encode
 from .errors import ParameterRejected
 from .header import is_oauth_authorization, parse_authorization
 from .records import Request, parse_target
@@ -40,14 +40,7 @@ def encode_pairs(pairs: Iterable[tuple[str, str]]) -> EncodedPairs:
 
 def encoded_form_pairs(data: str) -> EncodedPairs:
     """Encoded pairs straight from a raw query or form string, decoding only where needed."""
-    if not data:
-        return []
-    pairs: EncodedPairs = []
-    for item in data.split("&"):
-        if item:
-            name, _, value = item.partition("=")
-            pairs.append((encode_form_component(name), encode_form_component(value)))
-    return pairs
+    return encode_form(data) if data else []
 
 
 def body_text(request: Request) -> str:

@@ -23,13 +23,18 @@ __all__ = ["decode_form", "percent_decode", "percent_encode"]
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
 _CONT = "%[89AB][0-9A-F]"
 # A string that percent-encoding (§3.6) would produce: see the theory of operation above.
-_CANONICAL = re.compile(
+_CANONICAL_TEXT = (
     r"(?:[A-Za-z0-9\-._~]+"
     r"|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF])"  # ASCII, not unreserved
     rf"|%C[2-9A-F]{_CONT}|%D[0-9A-F]{_CONT}"  # 2-byte UTF-8
     rf"|%E0%[AB][0-9A-F]{_CONT}|%E[1-9A-CEF]{_CONT}{_CONT}|%ED%[89][0-9A-F]{_CONT}"  # 3-byte
     rf"|%F0%[9AB][0-9A-F]{_CONT}{_CONT}|%F[1-3]{_CONT}{_CONT}{_CONT}|%F4%8[0-9A-F]{_CONT}{_CONT}"
     r")*"
+)
+_CANONICAL = re.compile(_CANONICAL_TEXT).fullmatch
+# A whole query or form string whose every name and value is canonical (at most one ``=`` each).
+_CANONICAL_FORM = re.compile(
+    rf"{_CANONICAL_TEXT}(?:={_CANONICAL_TEXT})?(?:&{_CANONICAL_TEXT}(?:={_CANONICAL_TEXT})?)*"
 ).fullmatch
 # Unreserved plus the few reserved characters that URIs and base64 values are made of: for these,
 # five C-level replacements beat ``quote``'s per-byte loop by an order of magnitude.
@@ -107,6 +112,25 @@ def encode_form_component(raw: str) -> str:
     except UnicodeDecodeError:
         message = f"percent-encoded value is not valid UTF-8: {_preview(raw)}"
         raise ParameterRejected(message) from None
+
+
+def encode_form(data: str) -> list[tuple[str, str]]:
+    """Encoded (name, value) pairs of a raw query or form string, each decoded exactly once.
+
+    Equivalent to encoding every pair of ``decode_form(data)`` (§3.4.1.3.1, §3.4.1.3.2), but a
+    string that is canonical throughout is split without decoding anything.
+    """
+    if "+" in data:
+        data = data.replace("+", "%20")  # a plus sign is a space in forms and queries
+    if _CANONICAL_FORM(data):
+        # ``partition`` gives (name, "=", value); the step-2 slice keeps (name, value).
+        return [item.partition("=")[::2] for item in data.split("&") if item]
+    pairs = []
+    for item in data.split("&"):
+        if item:
+            name, _, value = item.partition("=")
+            pairs.append((encode_form_component(name), encode_form_component(value)))
+    return pairs
 
 
 def _form_unquote(value: str) -> str:

@@ -111,6 +111,9 @@ def _to_url(value: object) -> str:
         raise TypeError(f"url must be a str, not {type(value).__name__}")
     if not _NOT_WIRE_SAFE(value):
         return value
+    # urlsplit silently drops tabs and newlines, which would sign and send another URL.
+    if _CTL(value) or "\t" in value:
+        raise ValueError(f"url must not contain control characters, got {_short(value)}")
     # Non-ASCII (and spaces) cannot go on the wire: encode them as UTF-8 here, once, so the URL
     # that is signed is the URL that is sent (RFC 3986 §2.5). The host goes through IDNA instead.
     parts = urlsplit(value)
@@ -124,6 +127,10 @@ def _to_url(value: object) -> str:
         # Only the host is case-insensitive: userinfo (dropped from the signature) keeps its case.
         userinfo, at, hostport = netloc.rpartition("@")
         netloc = userinfo + at + hostport.lower().replace(host, ascii_host)
+    if _NOT_WIRE_SAFE(netloc):
+        raise ValueError(
+            f"url has a space or non-ASCII text in its userinfo, host or port: {_short(value)}"
+        )
     return parts._replace(
         netloc=netloc,
         path=quote(parts.path, safe=_URL_SAFE),
@@ -162,10 +169,11 @@ def parse_target(url: str) -> _Target:
     # ``url`` is printable ASCII here (``_to_url`` saw to that), so RFC 3986's own splitting
     # expression is exact, and one C-level match replaces ``urlsplit`` and its properties.
     match = cast("re.Match[str]", _URI_PARTS(url))  # every string matches: all parts optional
-    scheme = (match.group(1) or "").lower()
-    if scheme not in _DEFAULT_PORTS or match.group(2) is None:
+    scheme, authority, path, query = match.groups()
+    scheme = (scheme or "").lower()
+    if scheme not in _DEFAULT_PORTS or authority is None:
         raise ValueError(f"url must be an absolute http:// or https:// URL, got {_short(url)}")
-    authority = match.group(2).rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
+    authority = authority.rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
     if authority.startswith("["):
         host, bracket, port_text = authority.partition("]")
         host = host.lower() + bracket
@@ -182,8 +190,8 @@ def parse_target(url: str) -> _Target:
             raise ValueError(f"url has an invalid port: {_short(url)}")
         if int(port_text) != _DEFAULT_PORTS[scheme]:
             host = f"{host}:{int(port_text)}"
-    uri = f"{scheme}://{host}{match.group(3) or '/'}"
-    return _Target(uri, percent_encode(uri), match.group(4) or "")
+    uri = f"{scheme}://{host}{path or '/'}"
+    return _Target(uri, percent_encode(uri), query or "")
 
 
 def _short(url: str) -> str:

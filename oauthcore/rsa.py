@@ -7,6 +7,7 @@ signature.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +121,9 @@ class RsaKey:
         return True
 
 
+@functools.cache
 def _padding_and_hash(hash_name: str) -> tuple[Any, Any]:
+    # Built once per hash: these objects are immutable, and signing must cost no more than RSA.
     padding = _module("cryptography.hazmat.primitives.asymmetric.padding")
     hashes = _module("cryptography.hazmat.primitives.hashes")
     algorithm = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}[hash_name]

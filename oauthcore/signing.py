@@ -13,6 +13,7 @@ import hashlib
 import secrets
 import time
 from binascii import b2a_base64
+from bisect import bisect_left
 
 from .base_string import assemble_encoded, body_text, encoded_form_pairs, normalize_encoded
 from .encoding import percent_encode
@@ -120,9 +121,6 @@ def sign(
     pairs = encoded_form_pairs(request.query)
     if is_form:
         pairs.extend(encoded_form_pairs(body_text(request)))
-    for name, _ in pairs:
-        if name.startswith("oauth_"):
-            raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
     if placement is Placement.HEADER:
         if request.header("Authorization") is not None:
             raise ValueError(
@@ -163,10 +161,15 @@ def sign(
     if version:
         oauth.append(("oauth_version", "1.0"))
 
+    own = pairs[:]  # the sort below mixes them with ours; kept for the error message only
     pairs.extend(oauth)
-    base = assemble_encoded(
-        request.method, request.encoded_base_string_uri, normalize_encoded(pairs)
-    )
+    normalized = normalize_encoded(pairs)
+    # Sorted, every oauth_* name sits in one run: more there than we added means the request
+    # already carried a protocol parameter. Two bisections instead of a test per parameter.
+    if bisect_left(pairs, ("oauth`",)) - bisect_left(pairs, ("oauth_",)) != len(oauth):
+        name = next(name for name, _ in own if name.startswith("oauth_"))
+        raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
+    base = assemble_encoded(request.method, request.encoded_base_string_uri, normalized)
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
 
     if placement is Placement.HEADER:
