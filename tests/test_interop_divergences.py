@@ -31,6 +31,7 @@ from oauthcore import (
     hash_body,
     parse,
     sign,
+    signature_base,
 )
 
 CONSUMER = Consumer("consumer-key", "consumer secret")
@@ -239,3 +240,16 @@ def test_empty_form_body() -> None:
             None,
             {"Content-Type": "application/x-www-form-urlencoded"},
         )
+
+
+def test_form_content_type_with_parameters() -> None:
+    content_type = "application/x-www-form-urlencoded; charset=UTF-8"
+    form = Request("POST", "https://api.example/r", [("Content-Type", content_type)], b"a=1")
+    assert form.is_form
+    signed = sign(form, CONSUMER, TOKEN, nonce="n", timestamp=1)
+    assert "a%3D1" in signature_base(signed).base_string
+    check(signed, parse(signed), CONSUMER, TOKEN, now=1)
+    # oauthlib compares the whole header with the bare media type and refuses to sign.
+    client = OauthlibClient(CONSUMER.key, client_secret=CONSUMER.secret)
+    with pytest.raises(ValueError, match="Content-Type header was"):
+        client.sign("https://api.example/r", "POST", "a=1", {"Content-Type": content_type})
