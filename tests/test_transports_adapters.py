@@ -420,3 +420,13 @@ def test_httplib2_reconnects_after_the_server_closed(echo_url: str) -> None:
         second = transport.send(Request("GET", f"{echo_url}/next"), timeout=3)
     assert first.status == second.status == 200
     assert echoed(second)["path"] == "/next"
+
+
+def test_a_401_with_a_bare_oauth_challenge_is_a_response(
+    transport: AnyTransport, echo_url: str
+) -> None:
+    # httplib2 on its own raises on this (valid, RFC 7235 §4.1) challenge.
+    url = f"{echo_url}/?status=401&set=WWW-Authenticate:OAuth"
+    response = transport.send(Request("GET", url))
+    assert response.status == 401
+    assert response.header("WWW-Authenticate") == "OAuth"

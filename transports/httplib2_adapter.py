@@ -10,6 +10,7 @@ pool when the transport makes them, or the single one you passed, behind a lock.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,8 @@ class Httplib2Transport:
     """A ``Transport`` over httplib2, safe to share between threads (RFC 5849 §3.5).
 
     Pass your own ``http`` (an ``httplib2.Http`` without a cache; its redirect following is
-    switched off) and calls take turns on it; or let the transport make one per concurrent
+    switched off; httplib2 itself may raise on a 401 whose challenge it cannot parse, such as a
+    bare ``OAuth``) and calls take turns on it; or let the transport make one per concurrent
     call, verifying certificates against ``ca_certs`` (a PEM file) or httplib2's bundle.
     ``timeout`` is the default per socket operation, in seconds; ``None`` waits for ever.
     httplib2 folds repeated headers of one name into one, comma-separated, both ways.
@@ -85,10 +87,8 @@ class Httplib2Transport:
                 self._idle.append(http)
 
     def _make(self) -> httplib2.Http:
-        import httplib2
-
         # proxy_info=None: no proxy read from the environment, like the other adapters.
-        http = httplib2.Http(timeout=self.timeout, ca_certs=self._ca_certs, proxy_info=None)
+        http = _http_class()(timeout=self.timeout, ca_certs=self._ca_certs, proxy_info=None)
         _no_redirects(http)
         with self._lock:
             self._made.append(http)
@@ -128,6 +128,22 @@ class Httplib2Transport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@functools.cache
+def _http_class() -> type[httplib2.Http]:
+    import httplib2
+
+    class Http(httplib2.Http):
+        """An ``httplib2.Http`` that leaves 401 challenges to the caller."""
+
+        def _auth_from_challenge(self, *args: object) -> Iterator[object]:
+            # httplib2 parses every 401's WWW-Authenticate, even with no credentials to answer
+            # it, and raises on a bare "OAuth" challenge (valid, RFC 7235 §4.1). The caller
+            # reads the challenge from the Response; httplib2 has nothing to answer it with.
+            return iter(())
+
+    return Http
 
 
 def _no_redirects(http: httplib2.Http) -> None:
