@@ -18,6 +18,14 @@ from .base_string import (
     normalize_parameters,
     signature_base,
 )
+from .client_flow import (
+    AuthorizationResponseError,
+    TokenResponseError,
+    authorization_url,
+    mask_token_secret,
+    parse_authorization_response,
+    parse_token_response,
+)
 from .credentials import CredentialStore, MemoryCredentialStore, TokenKind
 from .encoding import decode_form, percent_decode, percent_encode
 from .errors import (
@@ -80,6 +88,7 @@ __all__ = [
     "RSA_SHA1",
     "RSA_SHA256",
     "RSA_SHA512",
+    "AuthorizationResponseError",
     "BadRequest",
     "Consumer",
     "ConsumerKeyUnknown",
@@ -108,11 +117,13 @@ __all__ = [
     "Token",
     "TokenKind",
     "TokenRejected",
+    "TokenResponseError",
     "Unauthorized",
     "Verified",
     "VerifierInvalid",
     "VersionRejected",
     "__version__",
+    "authorization_url",
     "authorize",
     "base_string_uri",
     "callback_url",
@@ -126,9 +137,12 @@ __all__ = [
     "make_timestamp",
     "make_token",
     "make_verifier",
+    "mask_token_secret",
     "normalize_parameters",
     "parse",
     "parse_authorization",
+    "parse_authorization_response",
+    "parse_token_response",
     "percent_decode",
     "percent_encode",
     "problem_body",
