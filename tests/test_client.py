@@ -155,6 +155,14 @@ def test_body_placement_on_a_get_uses_the_query(store: MemoryCredentialStore) ->
     accepted(sent, store)
 
 
+def test_response_url_has_no_signature() -> None:
+    transport = Scripted(Response(200, (), b"", "ignored"))
+    url = f"{ORIGIN}/p?a=1"
+    response = client(transport, placement=Placement.QUERY).request("GET", url)
+    assert "oauth_signature" in transport.sent[0].url
+    assert response.url == url
+
+
 def test_realm_goes_in_the_header_only(store: MemoryCredentialStore) -> None:
     transport = Scripted(ok(), ok())
     client(transport, realm="Photos").request("GET", f"{ORIGIN}/p")
@@ -224,6 +232,7 @@ def test_each_hop_is_signed_afresh(store: MemoryCredentialStore) -> None:
         f"{ORIGIN}/d",
     ]
     assert transport.sent[1].url == f"{ORIGIN}/b?x=1"
+    assert response.url == f"{ORIGIN}/d"
     nonces = MemoryNonceStore()
     seen = set()
     for sent in transport.sent:

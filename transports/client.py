@@ -197,7 +197,8 @@ class Client:
                 outgoing = request
             response = self.transport.send(outgoing, timeout=timeout)
             if not response.is_redirect:
-                return response
+                # The final URL as addressed, without the signature a query placement added.
+                return evolve(response, url=request.url)
             if hops == self.max_redirects:
                 raise RedirectError(
                     f"stopped after {hops} redirects (max_redirects={self.max_redirects})",
