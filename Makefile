@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/sign_only.py
+	$(BIN)/oauthcore demo
 
 test: $(STAMP) lint typecheck unit
 

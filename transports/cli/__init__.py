@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 
 from oauthcore import OAuthError, __version__
 
-from . import sign
-from .common import UsageError
+from ..base import TransportError
+from . import demo, serve, sign
+from .common import CommandFailed, UsageError
 
 __all__ = ["build_parser", "main"]
 
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         title="commands", metavar="COMMAND", dest="command", required=True
     )
-    for module in (sign,):
+    for module in (demo, serve, sign):
         module.add_parser(subparsers)
     return parser
 
@@ -57,6 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("oauthcore: interrupted", file=sys.stderr)
         return 130
-    except (UsageError, OAuthError, ValueError, TypeError, OSError, ImportError) as exc:
+    except CommandFailed as exc:
+        print(f"oauthcore {args.command}: failed: {exc}", file=sys.stderr)
+        return 1
+    except (
+        UsageError,
+        OAuthError,
+        TransportError,
+        ValueError,
+        TypeError,
+        OSError,
+        ImportError,
+    ) as exc:
+        # One line, no traceback: these are the user's to fix (arguments, network, setup).
         print(f"oauthcore {args.command}: error: {exc}", file=sys.stderr)
         return 2

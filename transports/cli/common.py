@@ -29,6 +29,7 @@ __all__ = [
     "ENV_RSA_KEY_FILE",
     "ENV_TOKEN",
     "ENV_TOKEN_SECRET",
+    "CommandFailed",
     "Credentials",
     "UsageError",
     "add_signing_options",
@@ -50,6 +51,10 @@ Credentials = tuple[Consumer, Token | None]
 
 class UsageError(Exception):
     """A mistake in how the command was called: reported in one line, exit status 2."""
+
+
+class CommandFailed(Exception):
+    """The command ran but what it checked did not hold: reported in one line, exit status 1."""
 
 
 def warn(message: str) -> None:

@@ -1,0 +1,27 @@
+"""The transports the command line sends through, by name (``--transport urllib3``)."""
+
+from __future__ import annotations
+
+from ..base import DEFAULT_TIMEOUT, Transport
+
+__all__ = ["TRANSPORT_NAMES", "make_transport"]
+
+#: Every transport name ``--transport`` accepts, in the order ``oauthcore demo`` tries them.
+TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
+
+
+def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transport:
+    """A new transport called ``name``; ``ImportError`` names the extra its library comes with."""
+    if name == "urllib3":
+        from ..urllib3_adapter import Urllib3Transport
+
+        return Urllib3Transport(timeout=timeout)
+    if name == "httplib2":
+        from ..httplib2_adapter import Httplib2Transport
+
+        return Httplib2Transport(timeout=timeout)
+    if name == "urllib":
+        from ..stdlib_adapter import UrllibTransport
+
+        return UrllibTransport(timeout=timeout)
+    raise ValueError(f"unknown transport {name!r}; use one of {', '.join(TRANSPORT_NAMES)}")
