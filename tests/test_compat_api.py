@@ -133,7 +133,8 @@ def test_values_conversion() -> None:
     assert _values.stored(b"x") == "x"
     assert _values.stored(("a", b"b", 3)) == ["a", "b", 3]
     assert _values.stored(59) == 59
-    assert _values.encoded_pairs({"a b": ["1", "2 3"], "c": "~"}) == "a%20b=1&a%20b=2%203&c=~"
+    pairs = _values.text_pairs({"a b": ["1", "2 3"], "c": "~"})
+    assert _values.encoded_pairs(pairs) == "a%20b=1&a%20b=2%203&c=~"
 
 
 # --- Consumer and Token -------------------------------------------------------------------------
@@ -842,3 +843,17 @@ def test_plaintext_needs_no_url() -> None:
         "a%20b&tok-test-secret",
         "a%20b&tok-test-secret",
     )
+
+
+def test_from_request_keeps_a_name_found_in_several_places() -> None:
+    # RFC 5849 §3.4.1.3.1 signs every pair from every source; python-oauth2's dict kept only the
+    # last value of a name found in both the URL and the body.
+    request = oauth.Request.from_request(
+        "POST", "http://sp.example.com/?a=1&b=x", {"X": "y"}, {"a": "0"}, query_string="a=2&c="
+    )
+    assert request is not None
+    assert request.get_nonoauth_parameters() == {"a": ["0", "2", "1"], "b": "x", "c": ""}
+    assert request.get_normalized_parameters() == "a=0&a=1&a=2&b=x&c="
+    assert request.to_postdata() == "a=0&a=2&c="
+    request["a"] = "changed"  # the URL's pair is no longer in the dict: it is still signed once
+    assert request.get_normalized_parameters() == "a=1&a=changed&b=x&c="

@@ -5,13 +5,14 @@ numbers, lists for repeated names). Everything computed from them goes through o
 URL becomes an ``oauthcore.Request`` (so its base string URI is oauthcore's, §3.4.1.2), the URL's
 query is decoded once by ``oauthcore.decode_form`` (§3.4.1.3.1), and the pairs are normalized by
 ``oauthcore.normalize_parameters`` (§3.4.1.3.2). ``from_request`` copies the URL's query into the
-dict, as python-oauth2 did, and remembers which names came from there, so that they are signed
-and serialised once, not twice.
+dict, as python-oauth2 did (a name found in several places keeps every value, as a list), and
+remembers that it did: the URL's own pairs are then signed and serialised once, not twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -53,12 +54,21 @@ def _decode(query: str) -> list[tuple[str, str]]:
         raise Error(f"Unable to decode parameters: {exc}") from exc
 
 
+def _merge(params: dict[str, Any], pairs: Iterable[tuple[str, str]]) -> None:
+    """Add pairs to a parameter dict; a name seen again turns its value into a list of all."""
+    for name, value in pairs:
+        if name not in params:
+            params[name] = value
+        else:
+            known = params[name]
+            params[name] = [*(known if isinstance(known, list) else [known]), value]
+
+
 def split_query(query: str) -> dict[str, Any]:
     """A query or form string as a dict: one value as str, repeated values as a list."""
-    grouped: dict[str, list[str]] = {}
-    for name, value in _decode(query):
-        grouped.setdefault(name, []).append(value)
-    return {name: found[0] if len(found) == 1 else found for name, found in grouped.items()}
+    params: dict[str, Any] = {}
+    _merge(params, _decode(query))
+    return params
 
 
 def append_query(url: str, encoded: str) -> str:
@@ -100,8 +110,8 @@ class Request(dict[str, Any]):
         self._has_url = False
         self._url: str | None = None
         self._normalized_url: str | None = None
-        # Names whose values from_request() copied out of the URL's own query (signed from there).
-        self._url_keys: frozenset[str] = frozenset()
+        # Set by from_request(): the dict also holds the URL's own query pairs (signed from there).
+        self._query_in_dict = False
         if url is not None:
             self.url = url
         self.method = method
@@ -158,13 +168,23 @@ class Request(dict[str, Any]):
     def _core(self) -> CoreRequest:
         return CoreRequest(self.method, self._require_url())
 
-    def _own(self) -> dict[str, Any]:
-        """The parameters that do not come from the URL's own query."""
-        return {name: value for name, value in self.items() if name not in self._url_keys}
+    def own_pairs(self) -> list[tuple[str, str]]:
+        """The parameters as text pairs, less those the URL's own query already carries."""
+        pairs = text_pairs(self)
+        if not self._query_in_dict:
+            return pairs
+        in_url = Counter(_decode(self._core().query))
+        own = []
+        for pair in pairs:
+            if in_url[pair]:
+                in_url[pair] -= 1
+            else:
+                own.append(pair)
+        return own
 
     def _signed_pairs(self) -> list[tuple[str, str]]:
         params = _decode(self._core().query)
-        params.extend(text_pairs(self._own()))
+        params.extend(self.own_pairs())
         return [pair for pair in params if pair[0] != "oauth_signature"]
 
     def signature_base(self) -> SignatureBase:
@@ -211,19 +231,19 @@ class Request(dict[str, Any]):
     def to_header(self, realm: str | None = "") -> dict[str, str]:
         """``{'Authorization': 'OAuth realm="...", oauth_...="..."'}`` (RFC 5849 §3.5.1)."""
         pairs = [
-            (percent_encode(name), percent_encode(text(value)))
-            for name, value in self._own().items()
+            (percent_encode(name), percent_encode(value))
+            for name, value in self.own_pairs()
             if name.startswith("oauth_")
         ]
         return {"Authorization": render_authorization(pairs, realm)}
 
     def to_postdata(self) -> str:
         """Every parameter as a form body, sorted by name, each value encoded once (§3.5.2)."""
-        return encoded_pairs(dict(sorted(self._own().items(), key=lambda item: item[0])))
+        return encoded_pairs(sorted(self.own_pairs(), key=lambda pair: pair[0]))
 
     def to_url(self) -> str:
         """The URL with every parameter added to its query, the query kept as written (§3.5.3)."""
-        return append_query(self._require_url(), encoded_pairs(self._own()))
+        return append_query(self._require_url(), encoded_pairs(self.own_pairs()))
 
     def __repr__(self) -> str:
         shown = {
@@ -259,6 +279,7 @@ class Request(dict[str, Any]):
         an ``oauth_body_hash`` is checked. Returns ``None`` when there are no parameters at all.
         """
         params: dict[str, Any] = dict(parameters) if parameters else {}
+        found: list[tuple[str, str]] = []
         if headers:
             authorization = None
             for name, value in headers.items():
@@ -266,19 +287,19 @@ class Request(dict[str, Any]):
                     authorization = value
             if authorization is not None and is_oauth_authorization(authorization):
                 try:
-                    params.update(parse_authorization(authorization)[1])
+                    found.extend(parse_authorization(authorization)[1])
                 except OAuthError as exc:
                     raise Error(
                         "Unable to parse OAuth parameters from Authorization header."
                     ) from exc
         if query_string:
-            params.update(split_query(query_string))
-        url_params = split_query(urlsplit(text(http_url)).query)
-        params.update(url_params)
+            found.extend(_decode(query_string))
+        found.extend(_decode(urlsplit(text(http_url)).query))
+        _merge(params, found)
         if not params:
             return None
         request = cls(http_method, http_url, params, body=body)
-        request._url_keys = frozenset(url_params)
+        request._query_in_dict = True
         return request
 
     @classmethod

@@ -24,7 +24,7 @@ from ._errors import Error, MissingSignature
 from ._functions import build_authenticate_header
 from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1, SignatureMethod_PLAINTEXT
 from ._request import OAUTH_VERSION, Request, append_query, body_bytes
-from ._values import encoded_pairs, text_pairs
+from ._values import encoded_pairs
 
 __all__ = ["Server"]
 
@@ -72,13 +72,13 @@ class _CustomMethod:
 
 def received(request: Request) -> CoreRequest:
     """The request as it reached the provider, for ``oauthcore.parse``/``check`` (§3.5)."""
-    own = request._own()
+    own = request.own_pairs()
     oauth = [
         (percent_encode(name), percent_encode(value))
-        for name, value in text_pairs(own)
+        for name, value in own
         if name.startswith("oauth_")
     ]
-    others = {name: value for name, value in own.items() if not name.startswith("oauth_")}
+    others = [(name, value) for name, value in own if not name.startswith("oauth_")]
     url = append_query(request._require_url(), encoded_pairs(others))
     headers = [("Authorization", oauthcore.render_authorization(oauth))] if oauth else []
     return CoreRequest(request.method, url, headers, body_bytes(request.body))

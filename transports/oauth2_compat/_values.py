@@ -51,8 +51,6 @@ def text_pairs(params: Mapping[str, object]) -> list[tuple[str, str]]:
     return [(name, item) for name, value in params.items() for item in values(value)]
 
 
-def encoded_pairs(params: Mapping[str, object]) -> str:
+def encoded_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     """``name=value&...`` with every name and value percent-encoded once (RFC 5849 §3.6)."""
-    return "&".join(
-        f"{percent_encode(name)}={percent_encode(item)}" for name, item in text_pairs(params)
-    )
+    return "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
