@@ -357,10 +357,28 @@ def test_http_to_https_is_followed() -> None:
     assert transport.sent[1].url == "https://photos.example.net/a"
 
 
-def test_redirect_to_another_scheme_is_refused() -> None:
-    transport = Scripted(redirect(302, "ftp://photos.example.net/a"))
-    with pytest.raises(RedirectError, match="non-HTTP"):
+@pytest.mark.parametrize(
+    "location",
+    [
+        "ftp://photos.example.net/a",
+        "javascript:alert(1)",
+        "http://[::1/a",
+        "https://photos.example.net:99999/a",
+        "http:///no-host",
+    ],
+)
+def test_redirect_to_a_bad_url_is_refused(location: str) -> None:
+    transport = Scripted(redirect(302, location))
+    with pytest.raises(RedirectError, match="not a valid http") as caught:
         client(transport).request("GET", f"{ORIGIN}/a")
+    assert caught.value.response.header("Location") == location
+
+
+def test_a_bad_location_is_masked_in_the_message() -> None:
+    transport = Scripted(redirect(302, "ftp://h/?oauth_verifier=v-secret"))
+    with pytest.raises(RedirectError) as caught:
+        client(transport).request("GET", f"{ORIGIN}/a")
+    assert "v-secret" not in str(caught.value)
 
 
 def test_too_many_redirects() -> None:

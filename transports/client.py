@@ -30,7 +30,7 @@ from oauthcore import (
 from oauthcore.client_flow import authorization_url, parse_token_response
 from oauthcore.records import HeadersLike, PairsLike
 
-from .base import Response, Transport, TransportError
+from .base import Response, Transport, TransportError, redact_url
 
 __all__ = ["Client", "RedirectError"]
 
@@ -212,15 +212,17 @@ class Client:
                 trusted = False
 
     def _next_hop(self, request: Request, response: Response) -> Request:
-        location = str(response.header("Location"))
-        target = _without_oauth_params(urljoin(request.url, location.strip()))
-        if urlsplit(target).scheme.lower() not in _DEFAULT_PORTS:
+        location = str(response.header("Location")).strip()
+        try:
+            # Request() insists on an absolute http(s) URL with a valid host and port.
+            target = Request("GET", _without_oauth_params(urljoin(request.url, location))).url
+        except ValueError:
             raise RedirectError(
-                f"refusing a redirect to a non-HTTP URL {target!r}",
+                f"refusing a redirect to {redact_url(location)!r}: not a valid http(s) URL",
                 method=request.method,
                 url=request.url,
                 response=response,
-            )
+            ) from None
         if (
             urlsplit(request.url).scheme.lower() == "https"
             and urlsplit(target).scheme.lower() == "http"
