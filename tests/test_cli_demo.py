@@ -20,7 +20,7 @@ import pytest
 from transports.base import Transport
 from transports.cli import demo as demo_command
 from transports.cli import main
-from transports.cli.transports import TRANSPORT_NAMES, make_transport
+from transports.cli.transports import TRANSPORT_NAMES, close_transport, make_transport
 from transports.demo import DemoProvider
 from transports.wsgi import Reply
 
@@ -254,5 +254,5 @@ def test_transports_without_close_are_left_alone() -> None:
     from transports.wsgi import WSGITransport
 
     transport = WSGITransport(DemoProvider())
-    demo_command._close(transport)
+    close_transport(transport)
     assert not hasattr(transport, "close")

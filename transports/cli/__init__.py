@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from oauthcore import OAuthError, __version__
 
 from ..base import TransportError
-from . import demo, serve, sign
+from . import demo, request, serve, sign
 from .common import CommandFailed, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         title="commands", metavar="COMMAND", dest="command", required=True
     )
-    for module in (demo, serve, sign):
+    for module in (demo, serve, sign, request):
         module.add_parser(subparsers)
     return parser
 

@@ -24,7 +24,7 @@ from ..base import Transport
 from ..client import Client
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, click
 from .common import CommandFailed
-from .transports import TRANSPORT_NAMES, make_transport
+from .transports import TRANSPORT_NAMES, close_transport, make_transport
 
 __all__ = ["add_parser", "mask", "run", "run_flow"]
 
@@ -152,13 +152,7 @@ def run(args: argparse.Namespace) -> int:
             except (TokenResponseError, AuthorizationResponseError) as exc:
                 raise CommandFailed(f"{name}: {exc}") from None
             finally:
-                _close(transport)
+                close_transport(transport)
             ran += 1
     print(f"\nThe three-legged flow (RFC 5849 §2) passed through {ran} transport(s).")
     return 0
-
-
-def _close(transport: Transport) -> None:
-    close = getattr(transport, "close", None)
-    if callable(close):
-        close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..base import DEFAULT_TIMEOUT, Transport
 
-__all__ = ["TRANSPORT_NAMES", "make_transport"]
+__all__ = ["TRANSPORT_NAMES", "close_transport", "make_transport"]
 
 #: Every transport name ``--transport`` accepts, in the order ``oauthcore demo`` tries them.
 TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
@@ -25,3 +25,10 @@ def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transp
 
         return UrllibTransport(timeout=timeout)
     raise ValueError(f"unknown transport {name!r}; use one of {', '.join(TRANSPORT_NAMES)}")
+
+
+def close_transport(transport: Transport) -> None:
+    """Release a transport's connections; the ``Transport`` protocol itself has no ``close``."""
+    close = getattr(transport, "close", None)
+    if callable(close):
+        close()
