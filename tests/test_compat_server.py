@@ -176,13 +176,16 @@ def test_plaintext_only_over_https_unless_allowed() -> None:
     request = signed(oauth.SignatureMethod_PLAINTEXT())
     with pytest.raises(oauth.Error, match="https"):
         server.verify_request(request, CONSUMER, TOKEN)
+    assert request.to_header()["Authorization"].count("consumer-secret") == 1
     secure = signed(oauth.SignatureMethod_PLAINTEXT(), url="https://sp.example.com/")
     assert server.verify_request(secure, CONSUMER, TOKEN)
     server.allow_plaintext_over_http = True
     assert server.verify_request(request, CONSUMER, TOKEN)
     request["oauth_signature"] = "consumer-secret&wrong"
-    with pytest.raises(oauth.Error, match="Invalid signature"):
+    with pytest.raises(oauth.Error, match="Invalid signature") as caught:
         server.verify_request(request, CONSUMER, TOKEN)
+    # python-oauth2 put PLAINTEXT's "base string", the secrets themselves, in this message.
+    assert "secret" not in str(caught.value)
 
 
 def test_body_hash_is_checked_against_the_body() -> None:

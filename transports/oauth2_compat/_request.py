@@ -168,7 +168,7 @@ class Request(dict[str, Any]):
     def _core(self) -> CoreRequest:
         return CoreRequest(self.method, self._require_url())
 
-    def own_pairs(self) -> list[tuple[str, str]]:
+    def _own_pairs(self) -> list[tuple[str, str]]:
         """The parameters as text pairs, less those the URL's own query already carries."""
         pairs = text_pairs(self)
         if not self._query_in_dict:
@@ -184,7 +184,7 @@ class Request(dict[str, Any]):
 
     def _signed_pairs(self) -> list[tuple[str, str]]:
         params = _decode(self._core().query)
-        params.extend(self.own_pairs())
+        params.extend(self._own_pairs())
         return [pair for pair in params if pair[0] != "oauth_signature"]
 
     def signature_base(self) -> SignatureBase:
@@ -232,18 +232,18 @@ class Request(dict[str, Any]):
         """``{'Authorization': 'OAuth realm="...", oauth_...="..."'}`` (RFC 5849 §3.5.1)."""
         pairs = [
             (percent_encode(name), percent_encode(value))
-            for name, value in self.own_pairs()
+            for name, value in self._own_pairs()
             if name.startswith("oauth_")
         ]
         return {"Authorization": render_authorization(pairs, realm)}
 
     def to_postdata(self) -> str:
         """Every parameter as a form body, sorted by name, each value encoded once (§3.5.2)."""
-        return encoded_pairs(sorted(self.own_pairs(), key=lambda pair: pair[0]))
+        return encoded_pairs(sorted(self._own_pairs(), key=lambda pair: pair[0]))
 
     def to_url(self) -> str:
         """The URL with every parameter added to its query, the query kept as written (§3.5.3)."""
-        return append_query(self._require_url(), encoded_pairs(self.own_pairs()))
+        return append_query(self._require_url(), encoded_pairs(self._own_pairs()))
 
     def __repr__(self) -> str:
         shown = {

@@ -72,7 +72,7 @@ class _CustomMethod:
 
 def received(request: Request) -> CoreRequest:
     """The request as it reached the provider, for ``oauthcore.parse``/``check`` (§3.5)."""
-    own = request.own_pairs()
+    own = request._own_pairs()
     oauth = [
         (percent_encode(name), percent_encode(value))
         for name, value in own
