@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
 import httplib2
@@ -410,3 +411,40 @@ def test_without_is_a_no_op_without_a_query() -> None:
     assert _without("http://h/p", frozenset({"a=1"})) == "http://h/p"
     assert _without("http://h/p?a=1&b=2", frozenset()) == "http://h/p?a=1&b=2"
     assert _without("http://h/p?a=1&b=2", frozenset({"a=1"})) == "http://h/p?b=2"
+
+
+def test_a_patched_httplib2_sees_python_oauth2s_call() -> None:
+    # Applications' tests patch httplib2.Http.request as python-oauth2's own tests did: the call
+    # (self, uri, method=, body=, headers=, redirections=, connection_type=) and its return value
+    # pass through unchanged.
+    client = oauth.Client(CONSUMER)
+    calls: list[tuple[Any, str, dict[str, Any]]] = []
+
+    def fake(self: Any, uri: str, **kwargs: Any) -> str:
+        calls.append((self, uri, kwargs))
+        return "patched"
+
+    body = b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--'
+    uri = "http://example.com/foo/bar/?show=thundercats&character=snarf"
+    with mock.patch("httplib2.Http.request", fake):
+        first_result: Any = client.request(
+            uri, "POST", body=body, headers={"Content-Type": "multipart/x"}
+        )
+        second_result: Any = client.request(uri)
+    assert first_result == second_result == "patched"
+    (first_self, first_uri, first), (_, second_uri, second) = calls
+    assert first_self is client
+    assert first_uri == uri
+    assert set(first) == {"method", "body", "headers", "redirections", "connection_type"}
+    assert (first["method"], first["body"], first["redirections"]) == (
+        "POST",
+        body,
+        httplib2.DEFAULT_MAX_REDIRECTS,
+    )
+    query = dict(parse_qsl(urlsplit(second_uri).query))
+    assert (query["show"], query["character"], query["oauth_consumer_key"]) == (
+        "thundercats",
+        "snarf",
+        "client-key",
+    )
+    assert second["body"] == b""

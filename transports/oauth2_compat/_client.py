@@ -168,7 +168,10 @@ class Client(httplib2.Http):
         # httplib2 would resend this hop's signature to the next URL: redirects are ours to follow.
         self.follow_redirects = False
         try:
-            response, content = super().request(
+            # Called through the class, with keywords, exactly as python-oauth2 did, so that code
+            # (and tests) patching httplib2.Http.request see the same call.
+            result = httplib2.Http.request(
+                self,
                 signed_uri,
                 method=method,
                 body=signed_body,
@@ -178,6 +181,9 @@ class Client(httplib2.Http):
             )
         finally:
             self.follow_redirects = follow
+        if not (isinstance(result, tuple) and isinstance(result[0], httplib2.Response)):
+            return result  # type: ignore[no-any-return]  # a patched httplib2: passed on as is
+        response, content = result
         status = response.status
         if not (
             follow
