@@ -663,11 +663,18 @@ def test_to_url() -> None:
     assert oauth.Request("GET", "https://h.example/p?x=1").to_url() == "https://h.example/p?x=1"
 
 
-def test_repr_masks_the_signature() -> None:
-    request = oauth.Request("GET", "http://sp.example.com/", fixed_params())
+def test_repr_masks_the_signature_and_verifier() -> None:
+    request = oauth.Request("GET", "http://sp.example.com/", fixed_params(oauth_verifier="pin"))
     request.sign_request(PLAINTEXT, CONSUMER, TOKEN)
     assert "con-test-secret" not in repr(request)
+    assert "pin" not in repr(request)
     assert "'oauth_signature': '***'" in repr(request)
+    assert "'oauth_verifier': '***'" in repr(request)
+    received = oauth.Request.from_request("GET", request.to_url())
+    assert received is not None
+    assert "con-test-secret" not in repr(received)
+    assert "pin" not in repr(received)
+    assert "oauth_signature=***" in repr(received)
 
 
 # --- Request constructors -----------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_verify_request_invalid_signature() -> None:
     with pytest.raises(oauth.Error, match="Invalid signature") as caught:
         hmac_server().verify_request(request, CONSUMER, TOKEN)
     assert isinstance(caught.value.oauth_error, oauthcore.SignatureInvalid)
-    assert str(request.signature_base()) in str(caught.value)
+    assert "signature_base()" in str(caught.value)
     assert CONSUMER.secret not in str(caught.value)
 
 

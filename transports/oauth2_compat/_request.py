@@ -31,6 +31,7 @@ from oauthcore import (
 from oauthcore import Request as CoreRequest
 from oauthcore.header import is_oauth_authorization
 
+from ..base import redact_url
 from ._errors import Error
 from ._values import encoded_pairs, stored, text, text_pairs
 
@@ -44,6 +45,8 @@ OAUTH_VERSION = "1.0"
 HTTP_METHOD = "GET"
 # Body Hash §4.1.1: no oauth_body_hash on requests that cannot carry a body.
 _NO_BODY = frozenset({"GET", "HEAD"})
+# Never shown by repr(): a PLAINTEXT signature is the secrets, a verifier (§2.3) grants access.
+_SECRET_NAMES = frozenset({"oauth_signature", "oauth_verifier", "oauth_token_secret"})
 
 
 def _decode(query: str) -> list[tuple[str, str]]:
@@ -246,10 +249,8 @@ class Request(dict[str, Any]):
         return append_query(self._require_url(), encoded_pairs(self._own_pairs()))
 
     def __repr__(self) -> str:
-        shown = {
-            name: "***" if name == "oauth_signature" else value for name, value in self.items()
-        }
-        url = self._url if self._has_url else None
+        shown = {name: "***" if name in _SECRET_NAMES else value for name, value in self.items()}
+        url = redact_url(self._url) if self._has_url and self._url is not None else None
         return f"Request(method={self.method!r}, url={url!r}, parameters={shown!r})"
 
     @classmethod

@@ -148,8 +148,12 @@ class Server:
         except SignatureInvalid as exc:
             if exc.parameter != "oauth_signature":
                 raise Error(exc.message) from exc
-            base = request.signature_base().base_string
-            raise Error(f"Invalid signature. Expected signature base string: {base}") from exc
+            # python-oauth2 put the base string here; it can hold a verifier (and its PLAINTEXT
+            # "base string" was the secrets), so the message points to where to look instead.
+            raise Error(
+                "Invalid signature: compare the client's signature base string with"
+                " request.signature_base() (RFC 5849 §3.4.1)"
+            ) from exc
         except OAuthError as exc:
             raise Error(exc.message) from exc
         return request.get_nonoauth_parameters()
