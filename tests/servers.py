@@ -11,6 +11,7 @@ connection; ``closed_port`` is a port nothing listens on.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import socket
 import ssl
@@ -168,7 +169,7 @@ def environ_url(environ: dict[str, Any]) -> str:
 
 
 def echo_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """Reflect the request as JSON; ``?status=302&set=Location:/x`` shape the response.
+    """Reflect the request as JSON; ``?status=302&set=Location:/x&gzip=1`` shape the response.
 
     The JSON holds ``method``, ``url``, ``path``, ``query``, the raw request ``headers`` (pairs,
     as received) and the ``body`` base64-encoded.
@@ -191,8 +192,12 @@ def echo_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable
         "headers": environ["oauthcore.test.raw_headers"],
         "body": base64.b64encode(body).decode("ascii"),
     }
+    payload = json.dumps(reply).encode("utf-8")
+    if "gzip=1" in environ["QUERY_STRING"].split("&"):
+        payload = gzip.compress(payload)
+        headers.append(("Content-Encoding", "gzip"))
     start_response(status, headers)
-    return [json.dumps(reply).encode("utf-8")]
+    return [payload]
 
 
 def slow_app(release: threading.Event) -> WSGIApp:

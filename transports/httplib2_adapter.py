@@ -11,11 +11,13 @@ pool when the transport makes them, or the single one you passed, behind a lock.
 from __future__ import annotations
 
 import functools
+import http.client
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.client import HTTPException
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from oauthcore import Request
 
@@ -29,6 +31,8 @@ __all__ = ["Httplib2Transport"]
 
 # Keys httplib2 adds to its response mapping that the server did not send.
 _NOT_HEADERS = frozenset({"status"})
+# The header lines of the last response received in this thread (see _connection_types).
+_received = threading.local()
 
 
 class Httplib2Transport:
@@ -105,17 +109,27 @@ class Httplib2Transport:
         headers.setdefault("accept-encoding", "identity")
         seconds = self.timeout if timeout is None else timeout
         url = request.url.partition("#")[0]
+        connection_type = _connection_types()[urlsplit(url).scheme.lower()]
         with self._borrow() as http:
             _set_timeout(http, seconds)
+            _received.headers = None
             try:
                 reply, content = http.request(
-                    url, method=request.method, body=request.body or None, headers=headers
+                    url,
+                    method=request.method,
+                    body=request.body or None,
+                    headers=headers,
+                    connection_type=connection_type,
                 )
             except (OSError, HTTPException, httplib2.HttpLib2Error) as exc:
                 # The connection is in an unknown state: drop it rather than reuse it.
                 http.close()
                 raise TransportError.wrap(request, exc) from exc
-        return Response(reply.status, _headers(reply, url), content, request.url)
+            raw: list[tuple[str, str]] | None = _received.headers
+        if raw is None:
+            # A connection the Http had before it was given to us: only httplib2's view is left.
+            return Response(reply.status, _folded_headers(reply, url), content, request.url)
+        return Response(reply.status, _raw_headers(raw, reply, content), content, request.url)
 
     def close(self) -> None:
         """Close the connections of the ``Http`` objects this transport made."""
@@ -161,7 +175,40 @@ def _set_timeout(http: httplib2.Http, seconds: float | None) -> None:
             connection.sock.settimeout(seconds)
 
 
-def _headers(reply: dict[str, Any], url: str) -> tuple[tuple[str, str], ...]:
+@functools.cache
+def _connection_types() -> dict[str, type[http.client.HTTPConnection]]:
+    import httplib2
+
+    # httplib2 lower-cases header names and folds repeats as it builds its Response; these
+    # connections note the header lines as received first (in the calling thread, which has
+    # the borrowed Http to itself), so the Response can keep them as they came.
+    class Plain(httplib2.HTTPConnectionWithTimeout):
+        def getresponse(self) -> http.client.HTTPResponse:
+            response = super().getresponse()
+            _received.headers = response.getheaders()
+            return response
+
+    class Tls(httplib2.HTTPSConnectionWithTimeout):
+        def getresponse(self) -> http.client.HTTPResponse:
+            response = super().getresponse()
+            _received.headers = response.getheaders()
+            return response
+
+    return {"http": Plain, "https": Tls}
+
+
+def _raw_headers(
+    raw: list[tuple[str, str]], reply: dict[str, Any], content: bytes
+) -> tuple[tuple[str, str], ...]:
+    if "-content-encoding" not in reply:
+        return tuple(raw)
+    # The caller asked for compression and httplib2 decoded the body: describe what is left.
+    pairs = [pair for pair in raw if pair[0].lower() not in ("content-encoding", "content-length")]
+    pairs.append(("Content-Length", str(len(content))))
+    return tuple(pairs)
+
+
+def _folded_headers(reply: dict[str, Any], url: str) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
     for name, value in reply.items():
         if name in _NOT_HEADERS or name.startswith("-"):
