@@ -68,7 +68,9 @@ _PAGE_HEADERS = (
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     ),
-    ("Referrer-Policy", "no-referrer"),
+    # No Referrer-Policy: with "no-referrer" (and "strict-origin") Chromium sends "Origin: null"
+    # on the form post, which the CSRF check refuses; the default policy,
+    # strict-origin-when-cross-origin, gives other sites only the origin anyway.
 )
 
 
