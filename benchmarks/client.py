@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import http.server
 import socket
 import threading
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from .common import (
     verdict,
 )
 
-__all__ = ["LoopbackServer", "main"]
+__all__ = ["LoopbackServer", "StdlibServer", "main"]
 
 CONSUMER = ("dpf43f3p2l4k3l03", "kd94hf93k423kf44")
 TOKEN = ("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
@@ -128,6 +129,55 @@ class LoopbackServer:
             return
 
 
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the minimal server does
+    server: StdlibServer
+
+    def _answer(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.capture:
+            self.server.captured.append((bytes(self.raw_head()), body))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "11")
+        self.end_headers()
+        self.wfile.write(b'{"ok":true}')
+
+    def raw_head(self) -> bytes:
+        return (self.requestline + "\r\n" + str(self.headers)).rstrip("\n").encode("latin-1")
+
+    do_GET = _answer
+    do_POST = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class StdlibServer(http.server.ThreadingHTTPServer):
+    """The standard library's threaded ``http.server`` on 127.0.0.1, for reference."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.port: int = self.server_address[1]
+        self.capture = False
+        self.captured: list[tuple[bytes, bytes]] = []
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def __enter__(self) -> StdlibServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+        self.server_close()
+        self._thread.join(timeout=5)
+
+
+Server = LoopbackServer | StdlibServer
+
+
 class Shape(NamedTuple):
     """One request shape: method, a URL maker and optional form data maker."""
 
@@ -175,10 +225,10 @@ def _calls(base: str, shape: Shape, count: int) -> list[Call]:
     return calls
 
 
-def _check_captured(server: LoopbackServer, who: str) -> None:
+def _check_captured(server: Server, who: str) -> None:
     # Rebuild the captured request and verify it with oauthcore's provider side.
     head, body = server.captured[-1]
-    lines = head.decode("latin-1").split("\r\n")
+    lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
     method, target, _ = lines[0].split(" ")
     headers = tuple(
         (name.strip(), value.strip())
@@ -194,7 +244,7 @@ def _check_captured(server: LoopbackServer, who: str) -> None:
         raise AssertionError(f"{who} sent a request that does not verify: {exc}") from exc
 
 
-def _contenders(server: LoopbackServer, shape: Shape) -> tuple[list[Contender], Callable[[], None]]:
+def _contenders(server: Server, shape: Shape) -> tuple[list[Contender], Callable[[], None]]:
     base = f"http://127.0.0.1:{server.port}"
     consumer, token = Consumer(*CONSUMER), Token(*TOKEN)
     transport = Urllib3Transport()
@@ -295,6 +345,9 @@ def main(settings: Settings) -> None:
     thread and the kernel's loopback TCP all run in this process, so it is the whole round
     trip's work, without the time spent waiting for a core) and with the other clock, shown for
     reference. The targets are judged on the run's clock.
+
+    Then, for reference, the same with the standard library's threaded ``http.server``, whose
+    own cost per request is far larger, so OAuth's share of the round trip is smaller.
     """
     other = "wall" if settings.timer == "cpu" else "cpu"
     with LoopbackServer() as server:
@@ -325,3 +378,18 @@ def main(settings: Settings) -> None:
                 f" {settings.timer}; {other} clock:"
                 f" {reference[REQUESTS_OAUTHLIB].best / ref_ours:.2f}x)",
             )
+    with StdlibServer() as stdlib_server:
+        for shape in SHAPES:
+            contenders, close = _contenders(stdlib_server, shape)
+            try:
+                timings = by_name(compare(contenders, settings))
+            finally:
+                close()
+            print_table(
+                f"For reference: the same against http.server.ThreadingHTTPServer, {shape.title}"
+                f"\n  ({settings.timer} clock; not judged)",
+                list(timings.values()),
+                BARE,
+            )
+            share = timings[OAUTHCORE].best / timings[BARE].best - 1
+            print(f"  Client over bare urllib3 with http.server: {share * 100:+.1f}%")
