@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import sys
 from collections.abc import Callable
@@ -53,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         settings = common.Settings(repeat=5, min_time=0.01, timer=args.timer)
     chosen = SUITES if "all" in args.suites else tuple(dict.fromkeys(args.suites))
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"oauthcore benchmarks: Python {platform.python_version()} on {platform.machine()},"
+        f" {os.cpu_count()} CPUs, load average {load};"
         f" best of {settings.repeat} repeats of >= {settings.min_time} s each,"
         f" {settings.timer} clock, GC off while timed"
     )
