@@ -263,6 +263,17 @@ def test_other_users_and_consumers() -> None:
     # The demo consumer is not known to this provider.
     stranger = Client(DEMO_CONSUMER, transport=transport)
     assert stranger.request("POST", ENDPOINTS.request_token).status == 401
+    index = transport.send(Request("GET", BASE)).text
+    assert DEMO_CONSUMER.secret not in index
+    assert "my-secret" not in index
+    assert f"request token:   POST {ENDPOINTS.request_token}" in index
+
+
+def test_unreadable_requests_get_a_plain_answer(transport: WSGITransport) -> None:
+    environ_bad_length = Request("GET", BASE, [("Content-Length", "x")])
+    reply = transport.send(environ_bad_length)
+    assert reply.status == 400
+    assert reply.text == "Content-Length must be a whole number of bytes\n"
 
 
 def test_click_refuses_a_page_that_is_not_the_form(transport: WSGITransport) -> None:

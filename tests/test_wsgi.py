@@ -136,6 +136,17 @@ def test_wsgi_transport_round_trip() -> None:
     assert b"('Content-Type', 'text/plain')" in response.body
 
 
+def test_wsgi_transport_passes_content_length_as_given() -> None:
+    request = Request("POST", "http://h.test/", [("Content-Length", "3")], b"abc")
+    assert WSGITransport(echo_app).send(request).body.startswith(b"POST abc ")
+    # Without the header, the length of the body is what the app is told.
+    assert (
+        WSGITransport(echo_app)
+        .send(Request("POST", "http://h.test/", body=b"ab"))
+        .body.startswith(b"POST ab ")
+    )
+
+
 def test_wsgi_transport_closes_the_result() -> None:
     result = Closing([b"ok"])
 

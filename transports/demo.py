@@ -214,7 +214,7 @@ class DemoProvider:
         self._app_names[consumer.key] = app_name
 
     def app_name(self, consumer_key: str) -> str:
-        """The application name shown for ``consumer_key`` (the key itself if it has none)."""
+        """The name shown for ``consumer_key`` on the authorization page (§2.2); else the key."""
         return self._app_names.get(consumer_key, consumer_key)
 
     def approve(self, token_key: str) -> TemporaryCredentials:
@@ -230,7 +230,10 @@ class DemoProvider:
         route = self._routes().get(path)
         if route is None:
             return Reply.text(404, f"no such page: {path}")(start_response)
-        return route(environ, start_response)
+        try:
+            return route(environ, start_response)
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
 
     def _routes(self) -> dict[str, Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]]:
         return {
@@ -245,10 +248,14 @@ class DemoProvider:
     def _index(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         base = request_from_environ(environ).base_string_uri.rstrip("/")
         endpoints = Endpoints.at(base)
-        lines = [
-            "oauthcore demo provider (OAuth 1.0a, RFC 5849)",
-            f"consumer key:    {DEMO_CONSUMER.key}",
-            f"consumer secret: {DEMO_CONSUMER.secret}",
+        lines = ["oauthcore demo provider (OAuth 1.0a, RFC 5849)"]
+        if self.credentials.consumer(DEMO_CONSUMER.key) == DEMO_CONSUMER:
+            # Only the public demo consumer is shown; consumers registered by a test are not.
+            lines += [
+                f"consumer key:    {DEMO_CONSUMER.key}",
+                f"consumer secret: {DEMO_CONSUMER.secret}",
+            ]
+        lines += [
             f"request token:   POST {endpoints.request_token}",
             f"authorize:       GET  {endpoints.authorize}?oauth_token=...",
             f"access token:    POST {endpoints.access_token}",
@@ -406,7 +413,7 @@ def _handler(log: Callable[[str], None] | None) -> type[WSGIRequestHandler]:
 
 
 class RunningProvider:
-    """A ``DemoProvider`` served in a background thread; ``stop()`` (or ``with``) ends it."""
+    """A ``DemoProvider`` serving RFC 5849 §2 on loopback in a thread; ``stop()`` ends it."""
 
     def __init__(self, provider: DemoProvider, server: WSGIServer) -> None:
         self.provider = provider
@@ -421,7 +428,7 @@ class RunningProvider:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Stop serving, wait for the serving thread and close the listening socket."""
         self.server.shutdown()
         self._thread.join()
         self.server.server_close()
@@ -481,7 +488,7 @@ def _origin(url: str) -> str:
 
 
 def server_url(server: WSGIServer) -> str:
-    """``http://HOST:PORT`` of a bound server (an IPv6 address in brackets)."""
+    """``http://HOST:PORT`` of a bound server: the base of its §2 endpoint URLs (IPv6 bracketed)."""
     host, port = server.server_address[:2]
     text = str(host)
     return f"http://[{text}]:{port}" if ":" in text else f"http://{text}:{port}"

@@ -61,7 +61,7 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 class HTTPProblem(Exception):
-    """A request refused before OAuth could look at it (body too large, bad encoding...)."""
+    """A request refused before RFC 5849 §3.2 checks could start (body too large, bad bytes)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -74,7 +74,7 @@ def _status_line(status: int) -> str:
 
 
 class Reply:
-    """One WSGI answer: status, headers and body, sent with ``reply(start_response)``."""
+    """One WSGI answer: status, headers, body; ``answer(start_response)`` sends it (§3.2)."""
 
     __slots__ = ("body", "headers", "status")
 
@@ -87,7 +87,7 @@ class Reply:
 
     @classmethod
     def json(cls, status: int, document: object) -> Reply:
-        """A JSON reply, never cached (it may describe who the caller is)."""
+        """A JSON reply, never cached: it may describe who signed (RFC 5849 §3.2 result)."""
         body = json.dumps(document, indent=2, sort_keys=True).encode("utf-8") + b"\n"
         return cls(
             status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body
@@ -95,7 +95,7 @@ class Reply:
 
     @classmethod
     def text(cls, status: int, message: str) -> Reply:
-        """A plain-text reply of one line."""
+        """A plain-text reply of one line, for refusals outside RFC 5849 §3.2 (405, 413)."""
         return cls(status, [("Content-Type", "text/plain; charset=utf-8")], f"{message}\n".encode())
 
     @classmethod
@@ -229,7 +229,7 @@ class ProtectedResource:
 
 
 class WSGITransport:
-    """A ``Transport`` that hands each request to a WSGI app in this process: no socket at all.
+    """A ``Transport`` handing each signed request (§3.5) to a WSGI app in this process.
 
     For tests of client code against a WSGI provider (``DemoProvider`` or your own): the app
     sees the environ a server would build from the same request (PEP 3333).
@@ -239,7 +239,7 @@ class WSGITransport:
         self.app = app
 
     def send(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Call the app with ``request`` and return its answer (``timeout`` is not used)."""
+        """Call the app with ``request`` as sent on the wire (§3.5); ``timeout`` is unused."""
         parts = urlsplit(request.url)
         scheme = parts.scheme.lower()
         environ: WSGIEnvironment = {
@@ -263,8 +263,10 @@ class WSGITransport:
         }
         for name, value in request.headers:
             key = name.upper().replace("-", "_")
-            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                key = f"HTTP_{key}"
+            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[key] = value  # as a server would pass it on, even if it is wrong
+                continue
+            key = f"HTTP_{key}"
             # Repeated headers reach a WSGI app folded into one, comma-separated (PEP 3333).
             environ[key] = f"{environ[key]}, {value}" if key in environ else value
         started: list[tuple[str, list[tuple[str, str]]]] = []
@@ -291,11 +293,11 @@ class TokenStore(CredentialStore, Protocol):
     """A ``CredentialStore`` that can also record and forget tokens (RFC 5849 §2.1, §2.3)."""
 
     def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
-        """Record a ``kind`` token issued to the consumer ``consumer_key``."""
+        """Record a ``kind`` token issued to the consumer ``consumer_key`` (§2.1, §2.3)."""
         ...
 
     def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
-        """Forget a token; ``True`` only for the one caller that actually removed it."""
+        """Forget a token; ``True`` only for the caller that removed it (single use, §2.3)."""
         ...
 
 
