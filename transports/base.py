@@ -126,10 +126,10 @@ class Response:
 
 
 class TransportError(Exception):
-    """The request could not be sent or no response came back (refused, reset, DNS, timeout, TLS).
+    """A signed request (RFC 5849 §3.5) could not be sent, or no response came back.
 
-    The original exception is chained as ``__cause__``; the message names the method and the URL
-    (secrets in its query masked) so a log line says which call failed.
+    Refused, reset, DNS failure, timeout, TLS failure: the message says which, and names the
+    method and the URL (secrets in its query masked); the original exception is ``__cause__``.
     """
 
     def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
