@@ -315,6 +315,36 @@ def test_eight_threads_share_one_transport(transport: AnyTransport, echo_url: st
     assert len(set(seen)) == 80
 
 
+def test_httplib2_shared_http_takes_turns(echo_url: str) -> None:
+    import httplib2
+
+    http = httplib2.Http(timeout=5, proxy_info=None)
+    failures: list[BaseException] = []
+    with Httplib2Transport(http) as transport:
+
+        def work(number: int) -> None:
+            try:
+                for round_ in range(5):
+                    body = f"{number}-{round_}".encode()
+                    data = echoed(transport.send(Request("POST", f"{echo_url}/s", body=body)))
+                    assert data["body"] == body
+            except BaseException as error:  # pragma: no cover - reported by the assert below
+                failures.append(error)
+
+        threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    http.close()
+    assert failures == []
+
+
+def test_the_fragment_stays_home(transport: AnyTransport, echo_url: str) -> None:
+    data = echoed(transport.send(Request("GET", f"{echo_url}/page?a=1#section-2")))
+    assert data["url"] == f"{echo_url}/page?a=1"
+
+
 def test_close_twice_is_harmless(kind: str, echo_url: str) -> None:
     transport = make(kind)
     transport.send(Request("GET", f"{echo_url}/"))
