@@ -163,14 +163,17 @@ def test_response_url_has_no_signature() -> None:
     assert response.url == url
 
 
-def test_realm_goes_in_the_header_only(store: MemoryCredentialStore) -> None:
-    transport = Scripted(ok(), ok())
+def test_realm_goes_in_the_header(store: MemoryCredentialStore) -> None:
+    transport = Scripted(ok())
     client(transport, realm="Photos").request("GET", f"{ORIGIN}/p")
-    client(transport, realm="Photos", placement=Placement.QUERY).request("GET", f"{ORIGIN}/p")
     assert parse(transport.sent[0]).realm == "Photos"
-    assert "realm" not in transport.sent[1].url
-    for sent in transport.sent:
-        accepted(sent, store)
+    accepted(transport.sent[0], store)
+
+
+@pytest.mark.parametrize("placement", [Placement.QUERY, Placement.BODY])
+def test_realm_needs_the_header(placement: Placement) -> None:
+    with pytest.raises(ValueError, match="realm is only sent in the Authorization header"):
+        client(Scripted(), realm="Photos", placement=placement)
 
 
 def test_with_token_makes_a_new_client(store: MemoryCredentialStore) -> None:
@@ -203,6 +206,7 @@ def test_client_is_frozen_and_hides_secrets() -> None:
         ({"transport": object()}, TypeError, "transport must have send"),
         ({"method": "HMAC-SHA1"}, TypeError, "method must be a SignatureMethod"),
         ({"placement": "header"}, TypeError, "placement must be a Placement"),
+        ({"realm": 1}, TypeError, "realm must be a str"),
         ({"max_redirects": True}, TypeError, "max_redirects must be an int"),
         ({"max_redirects": -1}, ValueError, "max_redirects must be 0 or more"),
     ],

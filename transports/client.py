@@ -126,12 +126,18 @@ class Client:
         kw_only=True,
         validator=_check_type(Placement, "placement must be a Placement"),
     )
-    realm: str | None = field(default=None, kw_only=True)
+    realm: str | None = field(
+        default=None, kw_only=True, validator=_check_type((str, type(None)), "realm must be a str")
+    )
     max_redirects: int = field(default=5, kw_only=True, validator=_check_max_redirects)
     #: Sign hops on another origin too (off: a redirect elsewhere is followed unsigned).
     cross_origin_credentials: bool = field(default=False, kw_only=True)
     #: Follow a redirect from https to http (off: ``RedirectError``).
     allow_downgrade: bool = field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.realm is not None and self.placement is not Placement.HEADER:
+            raise ValueError("realm is only sent in the Authorization header (placement=HEADER)")
 
     def with_token(self, token: Token | None) -> Client:
         """A copy of this client that signs with ``token`` (RFC 5849 §1.1)."""
@@ -153,7 +159,8 @@ class Client:
 
         ``params`` go in the query, ``data`` makes a form body (its parameters are signed,
         §3.4.1.3.1), ``body`` sends raw bytes and ``json`` sends a JSON document (both covered
-        by ``oauth_body_hash`` where the method has one). ``timeout`` overrides the transport's.
+        by ``oauth_body_hash`` where the method has one; ``json=None`` means no JSON body).
+        ``timeout`` overrides the transport's default for every hop.
         """
         if json is not None:
             if data is not None or body is not None:
@@ -189,7 +196,7 @@ class Client:
                     token,
                     self.method,
                     placement=placement,
-                    realm=self.realm if placement is Placement.HEADER else None,
+                    realm=self.realm,
                     callback=callback,
                     verifier=verifier,
                 )
