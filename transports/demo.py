@@ -98,7 +98,7 @@ class Endpoints:
 
     @classmethod
     def at(cls, base: str) -> Endpoints:
-        """The endpoints of a demo provider served at ``base`` (``http://127.0.0.1:8080``)."""
+        """The §2 endpoints of a demo provider served at ``base`` (``http://127.0.0.1:8080``)."""
         base = base.rstrip("/")
         return cls(
             base,
@@ -383,14 +383,14 @@ class DemoProvider:
     def make_server(
         self, host: str = "127.0.0.1", port: int = 0, *, log: Callable[[str], None] | None = None
     ) -> WSGIServer:
-        """A threaded ``wsgiref`` server for this provider, bound but not yet serving."""
+        """A threaded ``wsgiref`` server for this provider (§2, §3), bound but not yet serving."""
         handler = _handler(log)
         return make_server(host, port, self, server_class=_ThreadingServer, handler_class=handler)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, log: Callable[[str], None] | None = None
     ) -> RunningProvider:
-        """Serve on ``host:port`` (port 0: any free one) in a background thread until ``stop()``.
+        """Serve the §2 endpoints on ``host:port`` (0: a free port) in a thread until ``stop()``.
 
         Use it as a context manager; ``endpoints`` has the URLs of the running provider.
         """
@@ -428,7 +428,7 @@ class RunningProvider:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving, wait for the serving thread and close the listening socket."""
+        """Stop serving RFC 5849 §2, wait for the serving thread, close the listening socket."""
         self.server.shutdown()
         self._thread.join()
         self.server.server_close()

@@ -32,7 +32,7 @@ _Runner = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+    """The argument parser: ``demo``/``serve`` (RFC 5849 §2), ``sign``/``request`` (§3)."""
     parser = argparse.ArgumentParser(
         prog="oauthcore",
         description="OAuth 1.0a (RFC 5849): sign, send and debug requests; run a local provider.",
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``oauthcore`` command line; returns the exit status."""
+    """Run the ``oauthcore`` command line (RFC 5849 §2, §3); returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     runner: _Runner = args.run

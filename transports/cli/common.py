@@ -50,15 +50,15 @@ Credentials = tuple[Consumer, Token | None]
 
 
 class UsageError(Exception):
-    """A mistake in how the command was called: reported in one line, exit status 2."""
+    """A mistake in the command line (an option, a §3.1 parameter): one line, exit status 2."""
 
 
 class CommandFailed(Exception):
-    """The command ran but what it checked did not hold: reported in one line, exit status 1."""
+    """The command ran but a step of the flow (RFC 5849 §2) failed: one line, exit status 1."""
 
 
 def warn(message: str) -> None:
-    """Print one warning line on stderr."""
+    """Print one warning line on stderr (about secrets, RFC 5849 §4.5, or exposure)."""
     print(f"oauthcore: warning: {message}", file=sys.stderr)
 
 
@@ -112,7 +112,7 @@ def add_signing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_pairs(items: Sequence[str], what: str, separator: str = "=") -> list[tuple[str, str]]:
-    """Split each ``NAME=VALUE`` (or ``NAME: VALUE``) once; no separator is a usage error."""
+    """Split each ``NAME=VALUE`` (or ``NAME: VALUE``) once (§3.4.1.3 pairs); else UsageError."""
     pairs = []
     for item in items:
         name, found, value = item.partition(separator)
@@ -136,7 +136,7 @@ def _secret(
 
 
 def credentials(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Credentials:
-    """The consumer and token that ``args`` and the environment describe, prompting if needed."""
+    """The consumer and token credentials (§1.1) from ``args``, the environment or a prompt."""
     env = os.environ if env is None else env
     method = signing_method(args)
     needs_secrets = not isinstance(method, RsaMethod)

@@ -59,7 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def mask(secret: str) -> str:
-    """A secret as ``********`` plus its length: shows that it came, never what it is."""
+    """A secret (§2.1, §2.3) as ``********`` plus its length: that it came, never what it is."""
     return f"******** ({len(secret)} characters)"
 
 
@@ -89,7 +89,7 @@ def _show(name: str, value: str) -> None:
 
 
 def run_flow(endpoints: Endpoints, transport: Transport) -> float:
-    """The three-legged flow and one resource call through ``transport``; returns the ms taken."""
+    """The flow of RFC 5849 §2 and one §3 resource call via ``transport``; returns ms taken."""
     client = Client(DEMO_CONSUMER, transport=transport)
     steps = _Steps()
     callback = f"{endpoints.base}/callback"
@@ -132,7 +132,7 @@ def run_flow(endpoints: Endpoints, transport: Transport) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve the provider, run the flow through each chosen transport, stop; 0 when all passed."""
+    """Serve the provider, run the §2 flow through each chosen transport; 0 when all passed."""
     names = [args.transport] if args.transport else list(TRANSPORT_NAMES)
     with DemoProvider().serve() as running:
         print(f"Embedded OAuth 1.0a provider at {running.url} (127.0.0.1 only)")

@@ -32,7 +32,7 @@ examples:
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``request``."""
+    """Register ``request`` (sign, RFC 5849 §3, then send once)."""
     parser = subparsers.add_parser(
         "request",
         help="sign and send a request; print the reply like curl -i",
@@ -82,7 +82,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def build_request(args: argparse.Namespace) -> Request:
-    """The unsigned request that ``args`` describe (``-d``, ``--json``, ``--header``)."""
+    """The unsigned request ``args`` describe: ``-d`` (§3.4.1.3), ``--json``, ``--header``."""
     pairs = parse_pairs(args.data, "-d")
     headers = parse_pairs(args.header, "--header", separator=":")
     if args.json is None:
@@ -101,7 +101,7 @@ def build_request(args: argparse.Namespace) -> Request:
 
 
 def show(response: Response) -> None:
-    """Status line and headers on stderr, the body on stdout (bytes as received)."""
+    """Status line and headers on stderr (a §3.2 challenge among them), body bytes on stdout."""
     try:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
@@ -114,7 +114,7 @@ def show(response: Response) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Sign, send once, print; the exit status says whether the reply was a 2xx."""
+    """Sign (§3), send once, print; the exit status says whether the reply was a 2xx."""
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     signed = sign_as_told(build_request(args), args, credentials(args))

@@ -20,7 +20,7 @@ examples:
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``serve``."""
+    """Register ``serve`` (the embedded provider of RFC 5849 §2 and §3.2)."""
     parser = subparsers.add_parser(
         "serve",
         help="run the embedded demo provider in the foreground (Ctrl-C stops it)",
@@ -48,7 +48,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until interrupted; prints the demo consumer's credentials and the endpoint URLs."""
+    """Serve until Ctrl-C; prints the demo consumer's credentials (§1.1) and endpoint URLs."""
     if not _is_loopback(args.host):
         warn(f"serving on {args.host}: the demo consumer's secret is public; keep it off networks")
 

@@ -63,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def build_request(method: str, url: str, data: list[str]) -> Request:
-    """The unsigned request: ``-d`` pairs in a form body for BODY_METHODS, else in the query."""
+    """The unsigned request: ``-d`` pairs in a form body (§3.4.1.3) for BODY_METHODS, else query."""
     pairs = parse_pairs(data, "-d")
     if method.upper() in BODY_METHODS and pairs:
         return Request.build(method, url, data=pairs)
@@ -82,7 +82,7 @@ def explain(signed: Request) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Sign and print; ``--explain`` first prints what the signature covers."""
+    """Sign (§3.1-§3.5) and print; ``--explain`` first prints what the signature covers."""
     request = build_request(args.method, args.url, args.data)
     signed = sign_as_told(request, args, credentials(args))
     if args.explain:

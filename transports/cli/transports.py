@@ -11,7 +11,7 @@ TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
 
 
 def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transport:
-    """A new transport called ``name``; ``ImportError`` names the extra its library comes with."""
+    """A new transport (sends §3.5 requests) by name; ``ImportError`` names its extra."""
     if name == "urllib3":
         from ..urllib3_adapter import Urllib3Transport
 
@@ -28,7 +28,7 @@ def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transp
 
 
 def close_transport(transport: Transport) -> None:
-    """Release a transport's connections; the ``Transport`` protocol itself has no ``close``."""
+    """Release a transport's connections (the ``Transport`` protocol of §3.5 has no close)."""
     close = getattr(transport, "close", None)
     if callable(close):
         close()
