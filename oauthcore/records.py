@@ -183,6 +183,8 @@ def parse_target(url: str) -> _Target:
     else:
         host, _, port_text = authority.partition(":")
         host = host.lower()
+        if "[" in host or "]" in host:  # no reg-name holds a bracket; urlsplit refuses them too
+            raise ValueError(f"url has an invalid host: {_short(url)}")
     if not host or host == "[]":
         raise ValueError(f"url has no host: {_short(url)}")
     if port_text:

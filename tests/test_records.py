@@ -136,6 +136,8 @@ def test_request_rejects_bad_methods(method: Any, error: type[Exception], messag
         ("http://example.com/a\x00", ValueError, "url must not contain control characters"),
         ("http://[::1/p", ValueError, "url has an invalid IPv6 host"),
         ("http://[::1]x/p", ValueError, "url has an invalid IPv6 host"),
+        ("http://Z]/p", ValueError, "url has an invalid host"),
+        ("http://a[b:8080/p", ValueError, "url has an invalid host"),
         ("http://[]/p", ValueError, "url has no host"),
         ("http://:80/p", ValueError, "url has no host"),
         ("http://user@/p", ValueError, "url has no host"),
