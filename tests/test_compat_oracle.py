@@ -19,7 +19,7 @@ import oauthcore
 import transports.oauth2_compat as oauth
 from transports.oauth2_compat import _values
 
-EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 CONSUMER = oauth.Consumer("consumer key", "consumer&secret")
 TOKEN = oauth.Token("token~key", "token secret ü")

@@ -246,3 +246,23 @@ def test_without_a_callback_an_oauth_1_0a_provider_refuses(running: RunningProvi
     resp, content = client.request(running.endpoints.request_token, "POST")
     assert resp.status == 400
     assert b"oauth_callback" in content
+
+
+def test_client_placements_all_verify_at_the_provider(running: RunningProvider) -> None:
+    # A GET (query), a form POST (body) and a JSON PUT (header plus oauth_body_hash), signed by the
+    # compat Client with the README's access token, all pass the demo provider's verification.
+    import transports.oauth2_compat as oauth
+
+    client = oauth.Client(
+        oauth.Consumer("con-test-key", "con-test-secret"),
+        oauth.Token("tok-test-key", "tok-test-secret"),
+    )
+    resource = running.endpoints.resource
+    answers = [
+        client.request(resource),
+        client.request(resource, "POST", body="user=joestump"),
+        client.request(resource, "PUT", body=b"{}", headers={"content-type": "application/json"}),
+    ]
+    for resp, content in answers:
+        assert resp.status == 200
+        assert json.loads(content)["screen_name"] == "joestump"
