@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, sign
 from oauthcore.records import parse_target, to_pairs
@@ -250,6 +253,36 @@ def test_base_string_uri_rules(url: str, uri: str, query: str) -> None:
     assert request.base_string_uri == uri
     assert request.query == query
     assert parse_target(url).uri == uri
+
+
+def _urlsplit_target(url: str) -> tuple[str, str] | None:
+    """Independent oracle: the base string URI (§3.4.1.2) and query by way of ``urlsplit``."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}{parts.path or '/'}", parts.query
+
+
+_URL_TEXT = st.text(st.sampled_from("htpsHTPS:/[]@?#.aZ09-_~!$&'()*+,;=8"), max_size=30)
+
+
+@settings(max_examples=500)
+@given(st.one_of(_URL_TEXT.map(lambda text: "http://" + text), _URL_TEXT))
+def test_parse_target_agrees_with_urlsplit(url: str) -> None:
+    expected = _urlsplit_target(url)
+    if expected is None:
+        return  # urlsplit refuses it; parse_target may refuse it too, or read it per RFC 3986
+    target = parse_target(url)
+    assert (target.uri, target.query) == expected
 
 
 def test_non_ascii_url_is_encoded_once_as_utf8() -> None:
