@@ -363,3 +363,19 @@ def test_parse_authorization_grammar(
 def test_parse_authorization_rejects_bad_grammar(value: str, message: str) -> None:
     with pytest.raises(ParameterRejected, match=message):
         parse_authorization(value)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(min_size=1, max_size=8).filter(lambda n: n != "realm"), st.text(max_size=8)
+        ),
+        max_size=6,
+    ),
+    st.none() | st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=10),
+)
+def test_render_then_parse_round_trip(pairs: list[tuple[str, str]], realm: str | None) -> None:
+    header = render_authorization(encode_pairs(pairs), realm)
+    assert is_oauth_authorization(header)
+    assert parse_authorization(header) == (realm, pairs)
