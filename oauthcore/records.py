@@ -38,7 +38,18 @@ _NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
 _URI_PARTS = re.compile(
     r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.DOTALL
 ).fullmatch
-_SIGNATURE_IN_TEXT = re.compile(r'(oauth_signature(?:="|=))[^&",\s]*')
+
+
+def _spellings(name: str) -> str:
+    """A pattern for ``name`` with any of its characters percent-encoded, as decoders accept."""
+    return "".join(
+        f"(?:{char}|%{code[0]}[{code[1]}{code[1].lower()}])"
+        for char, code in ((char, f"{ord(char):02X}") for char in name)
+    )
+
+
+# Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6).
+_SIGNATURE_IN_TEXT = re.compile(rf'({_spellings("oauth_signature")}[ \t]*=[ \t]*"?)[^&",\s]*')
 
 
 _Validator = Callable[[Any, Any, Any], None]

@@ -14,6 +14,8 @@ from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, sign
 from oauthcore.records import parse_target, to_pairs
 from tests.vectors import RFC_3412_URIS
 
+FORM = ("Content-Type", "application/x-www-form-urlencoded")
+
 # --- Consumer and Token -------------------------------------------------------------------------
 
 
@@ -391,6 +393,24 @@ def test_repr_masks_signatures_in_header_query_and_form_body() -> None:
     # Everything else stays readable.
     assert "oauth_consumer_key" in repr(signed[2])
     assert "a=1" in repr(signed[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "header", "body"),
+    [
+        ("https://e.example/?oauth_signature=cs%26ts", 'OAuth oauth_signature="cs%26ts"', ""),
+        ("https://e.example/?oauth%5Fsignature=cs%26ts", 'OAuth oauth_signature = "cs%26ts"', ""),
+        ("https://e.example/?%6fauth%5fsignatur%65=cs", 'OAuth oauth%5Fsignature="cs%26ts"', ""),
+        ("https://e.example/", 'OAuth oauth_signature=\t"cs%26ts"', "%6Fauth_signature=cs%26ts"),
+    ],
+)
+def test_repr_masks_every_spelling_parsers_accept(url: str, header: str, body: str) -> None:
+    # A PLAINTEXT signature is the secrets: however a peer spelled it, repr must not show it.
+    request = Request("POST", url, [("Authorization", header), FORM], body.encode())
+    text = repr(request)
+    assert "cs%26ts" not in text
+    assert "=cs" not in text
+    assert text.count("***") == 2
 
 
 def test_repr_of_a_plain_request() -> None:
