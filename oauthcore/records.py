@@ -91,8 +91,15 @@ def to_pairs(value: PairsLike | None, what: str = "pairs") -> Pairs:
             and isinstance(pair[0], str)
             and isinstance(pair[1], str)
         ):
-            raise TypeError(f"{what} must hold (str, str) pairs, got {pair!r}")
+            raise TypeError(f"{what} must hold (str, str) pairs, got {_types(pair)}")
     return pairs
+
+
+def _types(pair: object) -> str:
+    # Types only, never values: a value may be a credential (an Authorization header, a secret).
+    if isinstance(pair, tuple):
+        return "(" + ", ".join(type(item).__name__ for item in pair) + ")"
+    return type(pair).__name__
 
 
 def _to_extra(value: PairsLike | None) -> Pairs:

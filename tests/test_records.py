@@ -96,6 +96,15 @@ def test_to_pairs_rejects_anything_else(bad: Any) -> None:
         to_pairs(bad, "what")
 
 
+def test_pair_errors_show_types_never_values() -> None:
+    with pytest.raises(
+        TypeError, match=r"headers must hold \(str, str\) pairs, got \(str, bytes\)$"
+    ):
+        Request("GET", "https://e.example/", [("Authorization", b"OAuth oauth_signature=SECRET")])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"extra must hold \(str, str\) pairs, got list$"):
+        Token("t", extra=[["oauth_token_secret", "SECRET"]])  # type: ignore[list-item]
+
+
 # --- Request ------------------------------------------------------------------------------------
 
 
