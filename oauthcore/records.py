@@ -52,6 +52,8 @@ def _spellings(name: str) -> str:
 _SIGNATURE_IN_TEXT = re.compile(rf'({_spellings("oauth_signature")}[ \t]*=[ \t]*"?)[^&",\s]*')
 
 
+_USERINFO = re.compile(r"//[^/?#@]*@")
+
 _Validator = Callable[[Any, Any, Any], None]
 
 
@@ -215,6 +217,8 @@ def parse_target(url: str) -> _Target:
 
 
 def _short(url: str) -> str:
+    # Error messages show the URL without credentials: no password, no (PLAINTEXT) signature.
+    url = _mask(_USERINFO.sub("//***@", url, count=1))
     return repr(url if len(url) <= 80 else url[:80] + "...")
 
 

@@ -170,6 +170,14 @@ def test_bad_url_message_is_bounded() -> None:
         Request("GET", "ftp://example.com/" + "a" * 200)
 
 
+def test_bad_url_message_hides_credentials() -> None:
+    with pytest.raises(ValueError, match="invalid port") as caught:
+        Request("GET", "https://user:PASSWORD@e.example:99999/p?oauth_signature=cs%26ts")
+    assert str(caught.value) == (
+        "url has an invalid port: 'https://***@e.example:99999/p?oauth_signature=***'"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [("text", "body must be bytes, not str"), (None, "body must be bytes, not NoneType")],
