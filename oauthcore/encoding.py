@@ -23,8 +23,11 @@ __all__ = ["decode_form", "percent_decode", "percent_encode"]
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
 _CONT = "%[89AB][0-9A-F]"
 # A string that percent-encoding (§3.6) would produce: see the theory of operation above.
+# The run of unreserved characters is possessive (``++``): with a plain ``+`` inside ``(...)*`` a
+# run of n letters could be split 2**n ways, and a non-canonical string (``aaaa...%5F``) made the
+# match backtrack through all of them. Possessive, each character is tried once: linear time.
 _CANONICAL_TEXT = (
-    r"(?:[A-Za-z0-9\-._~]+"
+    r"(?:[A-Za-z0-9\-._~]++"
     r"|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF])"  # ASCII, not unreserved
     rf"|%C[2-9A-F]{_CONT}|%D[0-9A-F]{_CONT}"  # 2-byte UTF-8
     rf"|%E0%[AB][0-9A-F]{_CONT}|%E[1-9A-CEF]{_CONT}{_CONT}|%ED%[89][0-9A-F]{_CONT}"  # 3-byte
