@@ -165,3 +165,18 @@ def test_a_megabyte_realm_or_value_is_simply_data() -> None:
     value = required("n" * MB).replace("OAuth ", 'OAuth realm="' + "r" * MB + '", ')
     params = parse(Request("GET", URL, headers=[("Authorization", value)]))
     assert (len(params.realm or ""), len(params.nonce)) == (MB, MB)
+
+
+@pytest.mark.parametrize("where", ["query", "body"])
+def test_megabyte_non_canonical_query_or_body_finishes(where: str) -> None:
+    # A long unreserved run followed by a needlessly escaped character: the canonical-form fast
+    # path must fall back after one pass, not try every way of splitting the run.
+    data = "a" * MB + "%5F=1&" + "b" * 64 + "%7E"
+    if where == "query":
+        request = Request("GET", f"{URL}?{data}")
+    else:
+        request = Request(
+            "POST", URL, [("Content-Type", "application/x-www-form-urlencoded")], data.encode()
+        )
+    with pytest.raises(ParameterAbsent, match="not OAuth-signed"):
+        parse(request)
