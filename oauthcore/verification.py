@@ -22,12 +22,11 @@ from attrs import field, frozen
 from .base_string import (
     assemble,
     body_text,
-    encode_pairs,
     encoded_form_pairs,
     normalize_encoded,
 )
 from .credentials import CredentialStore, TokenKind
-from .encoding import percent_decode
+from .encoding import percent_decode, percent_encode
 from .errors import (
     ConsumerKeyUnknown,
     NonceUsed,
@@ -150,7 +149,12 @@ def _take_oauth(
     found: dict[str, str],
     signed: list[tuple[str, str]],
 ) -> bool:
-    """Move encoded pairs into ``signed`` and the ``oauth_*`` ones, decoded, into ``found``."""
+    """Put a location's pairs in ``signed`` (encoded) and its ``oauth_*`` ones in ``found``.
+
+    Header pairs arrive decoded and are encoded here; query and body pairs arrive encoded and
+    only their protocol parameters are decoded. True when the location held any ``oauth_*``.
+    """
+    decoded = placement is Placement.HEADER
     seen = False
     for name, value in pairs:
         if name.startswith("oauth_"):
@@ -171,10 +175,18 @@ def _take_oauth(
                     " (RFC 5849 §3.1)",
                     parameter=name,
                 )
-            found[name] = percent_decode(value)
-            if name == "oauth_signature":
-                continue
-        signed.append((name, value))
+            # Known protocol parameter names are unreserved: encoded and decoded alike.
+            if decoded:
+                found[name] = value
+                value = percent_encode(value)
+            else:
+                found[name] = percent_decode(value)
+            if name != "oauth_signature":
+                signed.append((name, value))
+        elif decoded:
+            signed.append((percent_encode(name), percent_encode(value)))
+        else:
+            signed.append((name, value))
     return seen
 
 
@@ -201,7 +213,7 @@ def parse(request: Request) -> OAuthParams:
         )
     if headers:
         realm, header_pairs = parse_authorization(headers[0])
-        if _take_oauth(encode_pairs(header_pairs), Placement.HEADER, found, signed):
+        if _take_oauth(header_pairs, Placement.HEADER, found, signed):
             placement = Placement.HEADER
     if request.is_form and _take_oauth(
         encoded_form_pairs(body_text(request)), Placement.BODY, found, signed

@@ -362,3 +362,21 @@ def test_memory_credential_store() -> None:
         store.add_token("ck", "tk", TokenKind.ACCESS)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="TokenKind"):
         store.add_token("ck", Token("tk"), "access")  # type: ignore[arg-type]
+
+
+def test_swapping_in_other_known_credentials_breaks_the_signature(
+    store: MemoryCredentialStore, signer: Consumer
+) -> None:
+    store.add_token("dpf43f3p2l4k3l03", Token("other-tk", "other-ts"), TokenKind.ACCESS)
+    store.add_token("other", TOKEN, TokenKind.ACCESS)
+    request = sign(Request("GET", URL), signer, TOKEN, timestamp=T, nonce="n")
+    value = request.header("Authorization")
+    assert value is not None
+    for old, new in (
+        ('oauth_consumer_key="dpf43f3p2l4k3l03"', 'oauth_consumer_key="other"'),
+        ('oauth_token="nnch734d00sl2jdk"', 'oauth_token="other-tk"'),
+    ):
+        tampered = evolve(request, headers=[("Authorization", value.replace(old, new))])
+        with pytest.raises(SignatureInvalid):
+            run(tampered, store)
+    run(request, store)
