@@ -37,7 +37,7 @@ class MemoryNonceStore:
     Several processes or hosts need a shared store (such as Redis) behind the same protocol.
     """
 
-    __slots__ = ("_buckets", "_heap", "_lock", "_newest", "window")
+    __slots__ = ("_buckets", "_heap", "_lock", "_newest", "_span", "window")
 
     def __init__(self, window: int = 300) -> None:
         if isinstance(window, bool) or not isinstance(window, int):
@@ -46,6 +46,7 @@ class MemoryNonceStore:
             raise ValueError(f"window must not be negative, got {window}")
         #: Seconds of the provider's timestamp window this store covers.
         self.window = window
+        self._span = 2 * window
         self._buckets: dict[int, set[tuple[str, str | None, str]]] = {}
         self._heap: list[int] = []
         self._newest: int | None = None
@@ -55,21 +56,23 @@ class MemoryNonceStore:
         """Record the nonce; ``False`` for a replay or a timestamp too old to vouch for (§3.3)."""
         key = (consumer_key, token, nonce)
         with self._lock:
+            bucket = self._buckets.get(timestamp)
+            if bucket is not None:
+                # The common case, a second already seen. Buckets only exist within the span of
+                # the newest timestamp, and only a new bucket can move the newest timestamp.
+                if key in bucket:
+                    return False
+                bucket.add(key)
+                return True
             newest = self._newest
-            if newest is not None and timestamp < newest - 2 * self.window:
+            if newest is not None and timestamp < newest - self._span:
                 # Its bucket may already be gone: uniqueness can no longer be proven, so refuse.
                 return False
-            bucket = self._buckets.get(timestamp)
-            if bucket is None:
-                self._buckets[timestamp] = {key}
-                heapq.heappush(self._heap, timestamp)
-            elif key in bucket:
-                return False
-            else:
-                bucket.add(key)
+            self._buckets[timestamp] = {key}
+            heapq.heappush(self._heap, timestamp)
             if newest is None or timestamp > newest:
                 self._newest = timestamp
-                self._drop_older_than(timestamp - 2 * self.window)
+                self._drop_older_than(timestamp - self._span)
             return True
 
     def _drop_older_than(self, oldest: int) -> None:
