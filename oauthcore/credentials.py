@@ -56,7 +56,7 @@ class MemoryCredentialStore:
             self.add_consumer(consumer)
 
     def add_consumer(self, consumer: Consumer) -> None:
-        """Register (or replace) a consumer, keyed by ``consumer.key``."""
+        """Register (or replace) a consumer, keyed by ``consumer.key`` (RFC 5849 §1.1)."""
         if not isinstance(consumer, Consumer):
             raise TypeError(
                 f"consumer must be an oauthcore.Consumer, not {type(consumer).__name__}"
@@ -65,7 +65,7 @@ class MemoryCredentialStore:
             self._consumers[consumer.key] = consumer
 
     def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
-        """Record a ``kind`` token issued to the consumer ``consumer_key``."""
+        """Record a ``kind`` token issued to the consumer ``consumer_key`` (§2.1, §2.3)."""
         if not isinstance(token, Token):
             raise TypeError(f"token must be an oauthcore.Token, not {type(token).__name__}")
         if not isinstance(kind, TokenKind):
@@ -74,16 +74,16 @@ class MemoryCredentialStore:
             self._tokens[(consumer_key, token.key, kind)] = token
 
     def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
-        """Forget a token; ``True`` only for the one caller that actually removed it."""
+        """Forget a token; ``True`` only for the one caller that removed it (single use, §2.3)."""
         with self._lock:
             return self._tokens.pop((consumer_key, token_key, kind), None) is not None
 
     def consumer(self, key: str) -> Consumer | None:
-        """The consumer with this key, or ``None``."""
+        """The consumer with this key, or ``None`` (§3.2)."""
         return self._consumers.get(key)
 
     def token(self, consumer_key: str, token_key: str, kind: TokenKind) -> Token | None:
-        """The ``kind`` token ``token_key`` of consumer ``consumer_key``, or ``None``."""
+        """The ``kind`` token ``token_key`` of consumer ``consumer_key``, or ``None`` (§3.2)."""
         return self._tokens.get((consumer_key, token_key, kind))
 
     def __repr__(self) -> str:

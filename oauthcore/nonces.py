@@ -81,7 +81,7 @@ class MemoryNonceStore:
             del self._buckets[heapq.heappop(heap)]
 
     def __len__(self) -> int:
-        """How many nonces are remembered now (bounded by the requests of about 3 windows)."""
+        """How many nonces are remembered now: the requests of at most 3 windows (§3.3)."""
         with self._lock:
             return sum(len(bucket) for bucket in self._buckets.values())
 

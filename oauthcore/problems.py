@@ -44,7 +44,7 @@ def www_authenticate(realm: str | None = None) -> str:
 
 
 def problem_pairs(error: OAuthError, *, advice: bool = True) -> list[tuple[str, str]]:
-    """The Problem Reporting fields of ``error``, decoded: ``oauth_problem`` first."""
+    """The Problem Reporting fields of ``error``, decoded, ``oauth_problem`` first (§3.2)."""
     pairs = [("oauth_problem", error.problem)]
     if error.parameter is not None:
         if isinstance(error, ParameterAbsent):
