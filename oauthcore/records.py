@@ -49,7 +49,11 @@ def _spellings(name: str) -> str:
 
 
 # Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6).
-_SIGNATURE_IN_TEXT = re.compile(rf'({_spellings("oauth_signature")}[ \t]*=[ \t]*"?)[^&",\s]*')
+# The verifier is masked too: with the request token it completes the exchange (§2.3).
+_SIGNATURE_IN_TEXT = re.compile(
+    rf'((?:{_spellings("oauth_signature")}|{_spellings("oauth_verifier")})[ \t]*=[ \t]*"?)'
+    r'[^&",\s]*'
+)
 
 
 _USERINFO = re.compile(r"//[^/?#@]*@")
