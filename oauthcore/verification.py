@@ -40,7 +40,7 @@ from .errors import (
     VersionRejected,
 )
 from .header import is_oauth_authorization, parse_authorization
-from .methods import METHODS, RsaMethod, SignatureMethod
+from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
 from .signing import Placement, hash_body
@@ -364,9 +364,15 @@ def _signature_matches(
     """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
     pairs = _signed_pairs(request, params)
     base = assemble(request.method, request.base_string_uri, normalize_encoded(pairs))
-    if isinstance(method, RsaMethod) and consumer.rsa_key is None:
-        # No public key to check against: do the same work against the dummy key, then refuse.
-        method.verify(base, params.signature, _dummy_rsa_consumer(), None)
+    if isinstance(method, RsaMethod):
+        if consumer.rsa_key is None:
+            # No public key to check against: the same work against the dummy key, then refuse.
+            method.verify(base, params.signature, _dummy_rsa_consumer(), None)
+            return False
+    elif isinstance(method, (HmacMethod, PlaintextMethod)) and not consumer.secret:
+        # No shared secret (an RSA-only consumer): anyone knowing the consumer key could sign
+        # with the empty secret, so such a signature proves nothing. Same work, then refuse.
+        method.verify(base, params.signature, Consumer(consumer.key, _DUMMY_SECRET), token)
         return False
     return method.verify(base, params.signature, consumer, token)
 

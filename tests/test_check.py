@@ -23,6 +23,7 @@ from oauthcore import (
     Placement,
     Request,
     SignatureInvalid,
+    SignatureMethod,
     SignatureMethodRejected,
     TimestampRefused,
     Token,
@@ -305,3 +306,20 @@ def test_the_verifier_is_checked_when_expected() -> None:
     refused(
         signed(verifier="v\u00e9rifier"), VerifierInvalid, "does not match", verifier="verifier"
     )
+
+
+@pytest.mark.parametrize("method", [HMAC_SHA1, HMAC_SHA256, PLAINTEXT])
+def test_a_consumer_without_a_shared_secret_never_passes_a_shared_secret_method(
+    method: SignatureMethod,
+) -> None:
+    pem = (Path(__file__).parent / "keys" / "oauthlib_1024.pkcs1.pub.pem").read_text("ascii")
+    rsa_only = Consumer("ck", rsa_key=pem)
+    forged = signed(method=method, consumer=Consumer("ck"), token=None)
+    nonces = MemoryNonceStore()
+    refused(
+        forged, SignatureInvalid, "does not match", consumer=rsa_only, token=None, nonces=nonces
+    )
+    # Not even with an empty token secret too, and nothing was recorded.
+    forged = signed(method=method, consumer=Consumer("ck"), token=Token("tk"))
+    refused(forged, SignatureInvalid, "does not match", consumer=rsa_only, token=Token("tk"))
+    assert len(nonces) == 0

@@ -368,11 +368,6 @@ def test_jira_three_legged_rsa_sha1_out_of_band() -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify() accepts HMAC/PLAINTEXT made with the empty secret of an RSA-only consumer"
-    " under the default methods; reported, see docs/security.md",
-)
 def test_rsa_only_consumer_refuses_shared_secret_methods_by_default() -> None:
     provider = FlowProvider(JIRA_PROVIDER_VIEW, 1_700_000_000)
     forged = sign(

@@ -380,3 +380,19 @@ def test_swapping_in_other_known_credentials_breaks_the_signature(
         with pytest.raises(SignatureInvalid):
             run(tampered, store)
     run(request, store)
+
+
+@pytest.mark.parametrize("method", ["HMAC-SHA1", "HMAC-SHA512", "PLAINTEXT"])
+def test_an_rsa_only_consumer_cannot_be_forged_with_the_empty_secret(method: str) -> None:
+    store = MemoryCredentialStore([Consumer("rsa-only", rsa_key=PUBLIC_PEM)])
+    forged = sign(Request("GET", URL), Consumer("rsa-only"), None, METHODS[method], timestamp=T)
+    with pytest.raises(SignatureInvalid):
+        run(forged, store, token=None)
+    genuine = sign(
+        Request("GET", URL),
+        Consumer("rsa-only", rsa_key=PRIVATE_PEM),
+        None,
+        RSA_SHA256,
+        timestamp=T,
+    )
+    assert run(genuine, store, token=None).consumer.key == "rsa-only"
