@@ -37,8 +37,11 @@ def render_authorization(encoded_params: list[tuple[str, str]], realm: str | Non
     """
     parts = [f'{name}="{value}"' for name, value in encoded_params]
     if realm is not None:
-        if _REALM_UNSAFE(realm):
-            raise ValueError("realm must not contain control characters such as CR or LF")
+        if _REALM_UNSAFE(realm) or not realm.isascii():
+            raise ValueError(
+                "realm must be printable ASCII: no control characters such as CR or LF,"
+                " nothing a header cannot carry (RFC 5849 §3.5.1)"
+            )
         parts.insert(0, f'realm="{_quote(realm)}"')
     return "OAuth " + ", ".join(parts)
 

@@ -101,7 +101,10 @@ class RsaKey:
             return cls(public=obj.public_key(), private=obj)
         if isinstance(obj, rsa.RSAPublicKey):
             return cls(public=obj)
-        raise ValueError(f"rsa_key: expected an RSA key or certificate, got {type(obj).__name__}")
+        message = f"rsa_key: expected an RSA key or certificate, got {type(obj).__name__}"
+        if type(obj).__module__.startswith("cryptography."):
+            raise ValueError(message)  # a key, but not an RSA one (EC, Ed25519, ...)
+        raise TypeError(message)
 
     def sign(self, message: bytes, hash_name: str) -> bytes:
         """RSASSA-PKCS1-v1_5 signature of ``message`` with ``hash_name`` (RFC 5849 §3.4.3)."""

@@ -254,8 +254,15 @@ def test_non_ascii_pem_text_is_a_value_error() -> None:
 
 
 def test_wrong_key_type_names_the_argument() -> None:
-    with pytest.raises(ValueError, match="rsa_key: expected an RSA key or certificate, got int"):
+    with pytest.raises(TypeError, match="rsa_key: expected an RSA key or certificate, got int"):
         Consumer("ck", rsa_key=1024)  # type: ignore[arg-type]
+
+
+def test_a_key_of_another_algorithm_is_a_value_error() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    with pytest.raises(ValueError, match="expected an RSA key or certificate, got EC"):
+        Consumer("ck", rsa_key=ec.generate_private_key(ec.SECP256R1()))  # type: ignore[arg-type]
 
 
 def test_rsa_method_without_a_key() -> None:

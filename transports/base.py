@@ -16,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from attrs import field, frozen
 
 from oauthcore import Request
+from oauthcore.records import to_pairs
 
 __all__ = ["DEFAULT_TIMEOUT", "Response", "Transport", "TransportError", "redact_url"]
 
@@ -45,16 +46,8 @@ def _to_status(value: object) -> int:
 
 
 def _to_headers(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    headers = tuple(value)
-    for pair in headers:
-        if not (
-            isinstance(pair, tuple)
-            and len(pair) == 2
-            and isinstance(pair[0], str)
-            and isinstance(pair[1], str)
-        ):
-            raise TypeError(f"headers must hold (str, str) pairs, got {pair!r}")
-    return headers
+    # The core's pair check: its errors name types, never values (a header may hold a secret).
+    return to_pairs(value, "headers")
 
 
 def _to_body(value: object) -> bytes:
