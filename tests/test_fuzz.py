@@ -152,15 +152,16 @@ def test_header_seed_corpus(text: str) -> None:
 
 
 @FUZZ
-@given(pairs=st.lists(st.tuples(st.text(), st.text()), max_size=5), realm=st.text())
+@given(
+    pairs=st.lists(st.tuples(st.text(), st.text()), max_size=5),
+    realm=st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E)),  # printable ASCII
+)
 def test_header_parser_reads_back_any_escaped_values(
     pairs: list[tuple[str, str]], realm: str
 ) -> None:
     # Values quoted as the RFC says (§3.5.1: percent-encoded, then quoted) always parse back.
     from oauthcore import percent_encode, render_authorization
 
-    assume("\r" not in realm and "\n" not in realm)
-    assume(not any(ord(c) < 0x20 or ord(c) == 0x7F for c in realm))
     assume(all(ord(c) < 0xD800 or ord(c) > 0xDFFF for n, v in pairs for c in n + v))
     assume(all(name != "realm" for name, _ in pairs))
     encoded = [(percent_encode(n), percent_encode(v)) for n, v in pairs if n]
@@ -259,10 +260,12 @@ def test_url_normalisation_handles_a_megabyte() -> None:
     request = Request("GET", "https://example.com/" + path + "?q=" + "%" * MEGABYTE)
     assert request.base_string_uri.startswith("https://example.com/%C3%A9")
     assert len(request.query) == MEGABYTE + 2
-    # A host name has at most 253 characters (RFC 1035 §2.3.4); a long non-ASCII one is refused.
-    # (Not a megabyte of it: IDNA encoding costs about 25 µs a character.)
-    with pytest.raises(ValueError, match="host"):
-        Request("GET", "http://" + "ä" * 1024 + "/")
+    # A host name has at most 253 characters (RFC 1035 §2.3.4): a megabyte of non-ASCII host is
+    # refused before IDNA (which costs tens of microseconds a character) ever sees it.
+    with pytest.raises(ValueError, match="at most 253"):
+        Request("GET", "http://" + "ä" * MEGABYTE + "/")
+    with pytest.raises(ValueError, match="not a valid domain name"):
+        Request("GET", "http://" + "ä" * 253 + "/")
 
 
 def test_request_refuses_non_text_with_type_error() -> None:
