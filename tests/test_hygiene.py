@@ -188,6 +188,9 @@ def run_flow(
         with pytest.raises(TransportError) as unreachable:
             user.request("GET", "http://127.0.0.1:9/api/me", params=[("q", "1")])
         errors.append(unreachable.value)
+    for shown in (app, user, access, request_token, approved):
+        secrets.assert_absent(repr(shown), f"repr of {type(shown).__name__}")
+        secrets.assert_absent(str(shown), f"str of {type(shown).__name__}")
     return errors, refusals
 
 
