@@ -31,6 +31,7 @@ from oauthcore import (
     TimestampRefused,
     Token,
     TokenKind,
+    TokenRejected,
     authorize,
     callback_url,
     exchange,
@@ -60,26 +61,27 @@ class FlowProvider:
         self.credentials = MemoryCredentialStore([consumer])
         self.nonces = MemoryNonceStore()
         self.pending: dict[str, TemporaryCredentials] = {}
+        self.issued: dict[str, TemporaryCredentials] = {}  # kept after the exchange
         self.now = now
 
     def initiate(self, request: Request) -> bytes:
         """Temporary credentials endpoint (§2.1)."""
         verified = verify(request, self.credentials, self.nonces, token=None, now=self.now)
         temporary = issue_temporary_credentials(verified.params)
-        self.pending[temporary.token.key] = temporary
+        self.pending[temporary.token.key] = self.issued[temporary.token.key] = temporary
         return token_response(temporary.token)
 
     def owner_approves(self, token_key: str) -> TemporaryCredentials:
         """The resource owner says yes (§2.2)."""
         approved = authorize(self.pending[token_key])
-        self.pending[token_key] = approved
+        self.pending[token_key] = self.issued[token_key] = approved
         return approved
 
     def token(self, request: Request) -> bytes:
         """Token credentials endpoint (§2.3): the request token works once."""
         params = parse(request)
         assert params.token is not None
-        temporary = self.pending[params.token]
+        temporary = self.issued[params.token]
         consumer = self.credentials.consumer(params.consumer_key)
         assert consumer is not None
         access = exchange(
@@ -139,32 +141,36 @@ def three_legged(
         timestamp=now,
     )
     access = parse_token_response(provider.token(exchange_request))
-    # The request token is spent: a replayed exchange is refused.
-    with pytest.raises(KeyError):
+    # A replayed exchange is refused (its nonce is spent), and so is a fresh exchange request
+    # for the spent request token (it works once).
+    with pytest.raises(NonceUsed):
         provider.token(exchange_request)
+    again = sign(
+        Request("POST", f"{base}/access_token"),
+        client,
+        request_token,
+        method,
+        verifier=verifier,
+        timestamp=now,
+    )
+    with pytest.raises(TokenRejected, match="already exchanged"):
+        provider.token(again)
     return provider, access
 
 
 def assert_oauthlib_agrees(signed: Request, client: OauthlibClient) -> None:
-    """oauthlib, given the same nonce and timestamp, signs the same request identically."""
+    """oauthlib, given the same nonce and timestamp, signs the same header-signed request alike."""
     params = parse(signed)
+    assert params.placement is Placement.HEADER
     client.nonce = params.nonce
     client.timestamp = str(params.timestamp)
-    unsigned_url = signed.url
-    if params.placement is Placement.QUERY:
-        unsigned_url = signed.url.partition("?oauth_")[0].partition("&oauth_")[0]
     headers = {name: value for name, value in signed.headers if name != "Authorization"}
     # oauthlib adds a SHA-1 oauth_body_hash to any other body; these profiles send none.
     body = signed.body.decode("utf-8") if signed.is_form else None
     method: object = signed.method
-    _, peer_headers, _ = client.sign(unsigned_url, method, body, headers)  # type: ignore[arg-type]
-    if params.placement is Placement.HEADER:
-        assert (
-            parse(
-                Request(signed.method, signed.url, list(peer_headers.items()), signed.body)
-            ).signature
-            == params.signature
-        )
+    _, peer_headers, _ = client.sign(signed.url, method, body, headers)  # type: ignore[arg-type]
+    peer = Request(signed.method, signed.url, list(peer_headers.items()), signed.body)
+    assert parse(peer).signature == params.signature
 
 
 # --- Twitter/X: HMAC-SHA1, Authorization header, three-legged -----------------------------------
