@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .common import verdict
 
-__all__ = ["extra_modules", "import_cpu_us", "import_time_us", "main"]
+__all__ = ["extra_modules", "import_cpu_us", "import_times", "main"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,17 +36,23 @@ def _run(code: str, *options: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def import_time_us(module: str) -> int:
-    """Cumulative ``-X importtime`` figure (µs) for ``import module`` in a fresh interpreter."""
+def import_times(module: str) -> tuple[int, dict[str, int]]:
+    """``-X importtime`` for ``import module`` in a fresh interpreter: the cumulative µs of the
+    top-level module, and the self µs of every module that import loaded."""
     stderr = _run(f"import {module}", "-X", "importtime").stderr
+    total: int | None = None
+    own: dict[str, int] = {}
     for line in stderr.splitlines():
-        if not line.startswith("import time:"):
+        if not line.startswith("import time:") or "[us]" in line:
             continue
-        _, cumulative, name = line[len("import time:") :].split("|")
+        self_us, cumulative, name = line[len("import time:") :].split("|")
+        own[name.strip()] = int(self_us)
         # Nested imports are indented under their importer; the top-level one is not.
         if name.rstrip() == f" {module}":
-            return int(cumulative)
-    raise AssertionError(f"no -X importtime line for {module}")
+            total = int(cumulative)
+    if total is None:
+        raise AssertionError(f"no -X importtime line for {module}")
+    return total, own
 
 
 def import_cpu_us(module: str) -> float:
@@ -75,10 +81,15 @@ def main(runs: int = 31) -> None:
         _run(f"import {module}")
     cpu: dict[str, list[float]] = {module: [] for module in modules}
     cumulative: dict[str, list[int]] = {module: [] for module in modules}
+    own_best: dict[str, dict[str, int]] = {module: {} for module in modules}
     for _ in range(runs):
         for module in modules:
             cpu[module].append(import_cpu_us(module))
-            cumulative[module].append(import_time_us(module))
+            total, own = import_times(module)
+            cumulative[module].append(total)
+            best = own_best[module]
+            for name, self_us in own.items():
+                best[name] = min(self_us, best.get(name, self_us))
     print(f"\nImport cost in a fresh interpreter ({runs} runs each, interleaved; µs)")
     print(
         f"  {'module':<10}  {'CPU best':>9}  {'CPU median':>10}"
@@ -91,6 +102,17 @@ def main(runs: int = 31) -> None:
         )
     extra = extra_modules()
     print(f"  modules oauthcore loads beyond attrs ({len(extra)}): {', '.join(extra)}")
+    beyond = {
+        name: self_us
+        for name, self_us in own_best["oauthcore"].items()
+        if name not in own_best["attrs"]
+    }
+    heaviest = sorted(beyond.items(), key=lambda item: -item[1])[:12]
+    print(
+        "  heaviest of them, oauthcore's own modules included (-X importtime self µs, best run):"
+        f"\n    {', '.join(f'{name} {self_us:,}' for name, self_us in heaviest)}"
+        f"\n    all {len(beyond)} together: {sum(beyond.values()):,} µs"
+    )
     ratio = min(cpu["oauthcore"]) / min(cpu["attrs"])
     reference = min(cumulative["oauthcore"]) / min(cumulative["attrs"])
     verdict(
