@@ -26,7 +26,7 @@ _CONT = "%[89AB][0-9A-F]"
 # The run of unreserved characters is possessive (``++``): with a plain ``+`` inside ``(...)*`` a
 # run of n letters could be split 2**n ways, and a non-canonical string (``aaaa...%5F``) made the
 # match backtrack through all of them. Possessive, each character is tried once: linear time.
-_CANONICAL_TEXT = (
+CANONICAL_TEXT = (
     r"(?:[A-Za-z0-9\-._~]++"
     r"|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF])"  # ASCII, not unreserved
     rf"|%C[2-9A-F]{_CONT}|%D[0-9A-F]{_CONT}"  # 2-byte UTF-8
@@ -34,11 +34,12 @@ _CANONICAL_TEXT = (
     rf"|%F0%[9AB][0-9A-F]{_CONT}{_CONT}|%F[1-3]{_CONT}{_CONT}{_CONT}|%F4%8[0-9A-F]{_CONT}{_CONT}"
     r")*"
 )
-_CANONICAL = re.compile(_CANONICAL_TEXT).fullmatch
+_CANONICAL = re.compile(CANONICAL_TEXT).fullmatch
 # A whole query or form string whose every name and value is canonical (at most one ``=`` each).
 _CANONICAL_FORM = re.compile(
-    rf"{_CANONICAL_TEXT}(?:={_CANONICAL_TEXT})?(?:&{_CANONICAL_TEXT}(?:={_CANONICAL_TEXT})?)*"
+    rf"{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?(?:&{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?)*"
 ).fullmatch
+_BASE64_ESCAPED = re.compile(r"(?:[A-Za-z0-9\-._~]++|%2B|%2F|%3D)*+").fullmatch
 # Unreserved plus the few reserved characters that URIs and base64 values are made of: for these,
 # five C-level replacements beat ``quote``'s per-byte loop by an order of magnitude.
 _URI_OR_BASE64 = re.compile(r"[A-Za-z0-9\-._~%:/+=]*").fullmatch
@@ -76,6 +77,8 @@ def percent_decode(value: str) -> str:
     """
     if "%" not in value:
         return value
+    if _BASE64_ESCAPED(value):  # a base64 signature or hash: three known escapes at most
+        return value.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
     try:
         return _strict_unquote(value)
     except UnicodeDecodeError:
@@ -99,6 +102,16 @@ def decode_form(data: str) -> list[tuple[str, str]]:
         name, _, value = item.partition("=")
         pairs.append((_form_unquote(name), _form_unquote(value)))
     return pairs
+
+
+def encode_component(raw: str) -> str:
+    """The encoded form (§3.6) of one percent-encoded value in which ``+`` is a plus sign.
+
+    For Authorization header values (§3.5.1). Raises ``ParameterRejected`` for invalid UTF-8.
+    """
+    if _CANONICAL(raw):
+        return raw
+    return percent_encode(percent_decode(raw))
 
 
 def encode_form_component(raw: str) -> str:

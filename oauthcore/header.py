@@ -1,26 +1,47 @@
 """The ``Authorization: OAuth ...`` header: rendering and strict parsing (RFC 5849 §3.5.1).
 
-Theory of operation: the parser walks the header once, left to right, with one anchored regular
-expression per parameter whose quoted-string part, ``(?:[^"\\]|\\.)*``, has disjoint alternatives,
-so it cannot backtrack: time is linear in the header's length whatever the input. Quoted values are
-unescaped (quoted-pair) once and percent-decoded once; a comma or the word ``realm`` inside a quoted
-value is just text.
+Theory of operation: one regular expression checks the whole parameter list against the grammar,
+then another lifts out every ``name="value"`` pair; both run in C. Every repetition in them is
+possessive or atomic and the quoted-string alternatives, ``[^"\\]`` and ``\\.``, are disjoint, so
+nothing is ever retried: time is linear in the header's length whatever the input. Only a header
+that fails the check is walked again, parameter by parameter, to say where it goes wrong. Quoted
+values are unescaped (quoted-pair) once and percent-decoded once; a comma or the word ``realm``
+inside a quoted value is just text.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
-from .encoding import percent_decode
+from .encoding import CANONICAL_TEXT, encode_component, percent_decode
 from .errors import ParameterRejected
 
-__all__ = ["parse_authorization", "render_authorization"]
+__all__ = ["parse_authorization", "parse_authorization_encoded", "render_authorization"]
 
 _SCHEME = re.compile(r"[ \t]*OAuth(?:[ \t]+|$)", re.IGNORECASE)
-_PARAM = re.compile(
-    r"([A-Za-z0-9\-._~%]+)[ \t]*=[ \t]*"  # name =
-    r'"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[^\x00-\x08\x0a-\x1f\x7f])*)"[ \t]*'  # "quoted"
+_NAME = r"[A-Za-z0-9\-._~%]++"
+_CTL = r"\x00-\x08\x0a-\x1f\x7f"  # control characters other than tab
+# quoted-string (RFC 9110 §5.6.4), loop unrolled: runs of plain characters, each escape then a run.
+_QUOTED = rf'"([^"\\{_CTL}]*+(?:\\[^{_CTL}][^"\\{_CTL}]*+)*+)"'
+_PARAM = re.compile(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}[ \t]*+")
+# The whole list after the scheme: name="value" pairs separated by commas (§3.5.1, RFC 2617).
+_ONE = rf"(?>{_NAME}[ \t]*+=[ \t]*+{_QUOTED.replace('(', '(?:', 1)})"
+_WELL_FORMED = re.compile(rf"(?:{_ONE}(?:[ \t]*+,[ \t]*+{_ONE})*+)?+[ \t]*+").fullmatch
+_PAIRS = re.compile(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}").findall
+# The same list when every name is plain and every value already canonical (§3.6), as good
+# clients send it: then the values need no decode/encode round at all. ``realm`` may be anything.
+_CANONICAL_ONE = (
+    rf"(?>realm[ \t]*+=[ \t]*+{_QUOTED.replace('(', '(?:', 1)}"
+    rf'|[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"{CANONICAL_TEXT}")'
 )
+_CANONICAL_LIST = re.compile(
+    rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
+).fullmatch
+# Commonest of all: canonical and no realm. Nothing in it but names, values, ``=``, ``,``, quotes
+# and blanks, so dropping quotes and blanks leaves ``n=v,n=v`` for plain string splitting.
+_PLAIN_ONE = rf'(?>(?!realm[ \t]*+=)[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"{CANONICAL_TEXT}")'
+_PLAIN_LIST = re.compile(rf"(?:{_PLAIN_ONE}(?:[ \t]*+,[ \t]*+{_PLAIN_ONE})*+)?+[ \t]*+").fullmatch
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 _REALM_UNSAFE = re.compile(r"[\x00-\x1f\x7f]").search
@@ -58,37 +79,64 @@ def parse_authorization(value: str) -> tuple[str | None, list[tuple[str, str]]]:
     ``ParameterRejected`` for anything that is not the RFC grammar: another scheme, unquoted or
     unterminated values, missing commas, a repeated ``realm``, escapes that are not UTF-8.
     """
+    realm, raw, _ = _split(value)
+    return realm, [(percent_decode(name), percent_decode(text)) for name, text in raw]
+
+
+def parse_authorization_encoded(value: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """``parse_authorization`` with each name and value in its canonical encoding (§3.6).
+
+    What a verifier needs for the base string (§3.4.1.3.2): a value sent already canonical is
+    used as it stands, anything else is decoded once and encoded once.
+    """
+    realm, raw, canonical = _split(value)
+    if canonical:
+        return realm, raw
+    return realm, [(encode_component(name), encode_component(text)) for name, text in raw]
+
+
+def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
+    """The realm, the raw (still percent-encoded, quoted-pairs undone) parameters, and whether
+    every one of them is already in canonical encoding."""
     scheme = _SCHEME.match(value)
     if scheme is None:
         raise ParameterRejected("Authorization header does not use the OAuth scheme")
+    start = scheme.end()
+    if _PLAIN_LIST(value, start):
+        text = value[start:].replace('"', "").replace(" ", "").replace("\t", "")
+        return None, [item.partition("=")[::2] for item in text.split(",") if item], True
+    canonical = _CANONICAL_LIST(value, start) is not None
+    if not canonical and not _WELL_FORMED(value, start):
+        _locate_error(value, start)
     realm: str | None = None
     pairs: list[tuple[str, str]] = []
-    position = scheme.end()
-    end = len(value.rstrip(" \t"))
-    while position < end:
-        match = _PARAM.match(value, position)
-        if match is None:
-            raise ParameterRejected(
-                f"malformed OAuth Authorization header at character {position}:"
-                ' expected name="value"'
-            )
-        name, quoted = match.group(1), match.group(2)
+    for name, quoted in _PAIRS(value, start):
         text = _QUOTED_PAIR.sub(r"\1", quoted) if "\\" in quoted else quoted
         if name == "realm":
             if realm is not None:
                 raise ParameterRejected("Authorization header has more than one realm")
             realm = text
         else:
-            pairs.append((percent_decode(name), percent_decode(text)))
+            pairs.append((name, text))
+    return realm, pairs, canonical
+
+
+def _locate_error(value: str, position: int) -> NoReturn:
+    """Walk a header that failed the grammar check to say where it goes wrong; always raises."""
+    while True:
+        match = _PARAM.match(value, position)
+        if match is None:
+            raise ParameterRejected(
+                f"malformed OAuth Authorization header at character {position}:"
+                ' expected name="value"'
+            )
         position = match.end()
-        if position < end:
-            separator = _SEPARATOR.match(value, position)
-            if separator is None:
-                raise ParameterRejected(
-                    f"malformed OAuth Authorization header at character {position}:"
-                    " expected a comma between parameters"
-                )
-            position = separator.end()
-            if position >= end:
-                raise ParameterRejected("Authorization header ends with a comma")
-    return realm, pairs
+        separator = _SEPARATOR.match(value, position)
+        if separator is None:
+            raise ParameterRejected(
+                f"malformed OAuth Authorization header at character {position}:"
+                " expected a comma between parameters"
+            )
+        position = separator.end()
+        if position == len(value.rstrip(" \t")):
+            raise ParameterRejected("Authorization header ends with a comma")

@@ -15,18 +15,19 @@ from __future__ import annotations
 import functools
 import hmac
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
 
 from .base_string import (
-    assemble,
+    assemble_encoded,
     body_text,
     encoded_form_pairs,
     normalize_encoded,
 )
 from .credentials import CredentialStore, TokenKind
-from .encoding import percent_decode, percent_encode
+from .encoding import percent_decode
 from .errors import (
     ConsumerKeyUnknown,
     NonceUsed,
@@ -39,7 +40,7 @@ from .errors import (
     VerifierInvalid,
     VersionRejected,
 )
-from .header import is_oauth_authorization, parse_authorization
+from .header import is_oauth_authorization, parse_authorization_encoded
 from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
@@ -68,6 +69,7 @@ _OPTIONAL = (
     "oauth_body_hash",
 )
 _KNOWN = frozenset(_REQUIRED + _OPTIONAL)
+_REQUIRED_SET = frozenset(_REQUIRED)
 # More digits than any time this century needs; it also keeps int() far from its slow sizes.
 _MAX_TIMESTAMP_DIGITS = 12
 _BAD_SIGNATURE = (
@@ -149,45 +151,53 @@ def _take_oauth(
     found: dict[str, str],
     signed: list[tuple[str, str]],
 ) -> bool:
-    """Put a location's pairs in ``signed`` (encoded) and its ``oauth_*`` ones in ``found``.
+    """Put a location's encoded pairs in ``signed`` and its ``oauth_*`` ones, decoded, in ``found``.
 
-    Header pairs arrive decoded and are encoded here; query and body pairs arrive encoded and
-    only their protocol parameters are decoded. True when the location held any ``oauth_*``.
+    True when the location held any ``oauth_*`` parameter.
     """
-    decoded = placement is Placement.HEADER
-    seen = False
-    for name, value in pairs:
-        if name.startswith("oauth_"):
-            if not seen and found:
-                raise ParameterRejected(
-                    "OAuth protocol parameters must be sent in exactly one place, but they are in"
-                    f" {_PLACE_NAMES[placement]} and in another location too (RFC 5849 §3.5)"
-                )
-            seen = True
-            if name not in _KNOWN:
-                raise ParameterRejected(
-                    f"unknown protocol parameter {_preview(name)} (RFC 5849 §3.1)",
-                    parameter=name if len(name) <= 40 else None,
-                )
-            if name in found:
-                raise ParameterRejected(
-                    f"{name} appears more than once; send each protocol parameter once"
-                    " (RFC 5849 §3.1)",
-                    parameter=name,
-                )
-            # Known protocol parameter names are unreserved: encoded and decoded alike.
-            if decoded:
-                found[name] = value
-                value = percent_encode(value)
-            else:
-                found[name] = percent_decode(value)
-            if name != "oauth_signature":
-                signed.append((name, value))
-        elif decoded:
-            signed.append((percent_encode(name), percent_encode(value)))
-        else:
-            signed.append((name, value))
-    return seen
+    # One pass picks the protocol parameters out; the checks below then run on sets, in C.
+    oauth = [pair for pair in pairs if pair[0][:6] == "oauth_"]
+    if not oauth:
+        signed.extend(pairs)
+        return False
+    if found:
+        raise ParameterRejected(
+            "OAuth protocol parameters must be sent in exactly one place, but they are in"
+            f" {_PLACE_NAMES[placement]} and in another location too (RFC 5849 §3.5)"
+        )
+    names = {name for name, _ in oauth}
+    if not names <= _KNOWN:
+        name = next(name for name, _ in oauth if name not in _KNOWN)
+        raise ParameterRejected(
+            f"unknown protocol parameter {_preview(name)} (RFC 5849 §3.1)",
+            parameter=name if len(name) <= 40 else None,
+        )
+    if len(names) != len(oauth):
+        counts = Counter(name for name, _ in oauth)
+        name = next(name for name, count in counts.items() if count > 1)
+        raise ParameterRejected(
+            f"{name} appears more than once; send each protocol parameter once (RFC 5849 §3.1)",
+            parameter=name,
+        )
+    # Known protocol parameter names are unreserved: encoded and decoded alike.
+    for name, value in oauth:
+        found[name] = percent_decode(value)
+    signed.extend([pair for pair in pairs if pair[0] != "oauth_signature"])
+    return True
+
+
+def _check_presence(found: dict[str, str]) -> None:
+    """Say which required protocol parameter is missing or empty, or which optional is empty."""
+    for name in _REQUIRED:
+        if not found.get(name):
+            state = "is empty" if name in found else "is missing"
+            raise ParameterAbsent(f"{name} {state}; it is required (RFC 5849 §3.1)", parameter=name)
+    for name in _OPTIONAL[1:]:
+        if found.get(name) == "":
+            raise ParameterRejected(
+                f"{name} is empty; leave it out or give it a value (RFC 5849 §3.1)",
+                parameter=name,
+            )
 
 
 def parse(request: Request) -> OAuthParams:
@@ -212,7 +222,7 @@ def parse(request: Request) -> OAuthParams:
             "request has more than one OAuth Authorization header; send exactly one (§3.5.1)"
         )
     if headers:
-        realm, header_pairs = parse_authorization(headers[0])
+        realm, header_pairs = parse_authorization_encoded(headers[0])
         if _take_oauth(header_pairs, Placement.HEADER, found, signed):
             placement = Placement.HEADER
     if request.is_form and _take_oauth(
@@ -226,16 +236,9 @@ def parse(request: Request) -> OAuthParams:
             " the query or a form body (RFC 5849 §3.5)",
             parameter="oauth_consumer_key",
         )
-    for name in _REQUIRED:
-        if not found.get(name):
-            state = "is empty" if name in found else "is missing"
-            raise ParameterAbsent(f"{name} {state}; it is required (RFC 5849 §3.1)", parameter=name)
-    for name in _OPTIONAL[1:]:
-        if found.get(name) == "":
-            raise ParameterRejected(
-                f"{name} is empty; leave it out or give it a value (RFC 5849 §3.1)",
-                parameter=name,
-            )
+    # The usual case costs two C-level checks; only a failing request walks the names.
+    if not (found.keys() >= _REQUIRED_SET and "" not in found.values()):
+        _check_presence(found)
 
     text = found["oauth_timestamp"]
     if not (text.isascii() and text.isdigit()):
@@ -363,7 +366,9 @@ def _signature_matches(
 ) -> bool:
     """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
     pairs = _signed_pairs(request, params)
-    base = assemble(request.method, request.base_string_uri, normalize_encoded(pairs))
+    base = assemble_encoded(
+        request.method, request.encoded_base_string_uri, normalize_encoded(pairs)
+    )
     if isinstance(method, RsaMethod):
         if consumer.rsa_key is None:
             # No public key to check against: the same work against the dummy key, then refuse.
