@@ -39,6 +39,11 @@ _CANONICAL = re.compile(CANONICAL_TEXT).fullmatch
 _CANONICAL_FORM = re.compile(
     rf"{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?(?:&{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?)*"
 ).fullmatch
+# The commonest query or form: ``name=value`` items of unreserved characters only. Plain
+# character classes, which the regular expression engine runs far faster than alternations.
+_PLAIN_FORM = re.compile(
+    r"[A-Za-z0-9\-._~]*+=[A-Za-z0-9\-._~]*+(?:&[A-Za-z0-9\-._~]*+=[A-Za-z0-9\-._~]*+)*+"
+).fullmatch
 _BASE64_ESCAPED = re.compile(r"(?:[A-Za-z0-9\-._~]++|%2B|%2F|%3D)*+").fullmatch
 # Unreserved plus the few reserved characters that URIs and base64 values are made of: for these,
 # five C-level replacements beat ``quote``'s per-byte loop by an order of magnitude.
@@ -138,6 +143,11 @@ def encode_form(data: str) -> list[tuple[str, str]]:
     """
     if "+" in data:
         data = data.replace("+", "%20")  # a plus sign is a space in forms and queries
+    if _PLAIN_FORM(data):
+        # Every item is exactly ``name=value`` in unreserved characters, so names and values
+        # alternate once ``=`` is a separator too: they are paired without a Python-level loop.
+        items = iter(data.replace("=", "&").split("&"))
+        return list(zip(items, items, strict=True))
     if _CANONICAL_FORM(data):
         # ``partition`` gives (name, "=", value); the step-2 slice keeps (name, value).
         return [item.partition("=")[::2] for item in data.split("&") if item]

@@ -38,9 +38,12 @@ _CANONICAL_ONE = (
 _CANONICAL_LIST = re.compile(
     rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
 ).fullmatch
-# Commonest of all: canonical and no realm. Nothing in it but names, values, ``=``, ``,``, quotes
-# and blanks, so dropping quotes and blanks leaves ``n=v,n=v`` for plain string splitting.
-_PLAIN_ONE = rf'(?>(?!realm[ \t]*+=)[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"{CANONICAL_TEXT}")'
+# Commonest of all: plain names, values of unreserved characters and escapes, no realm. Splitting
+# such a list on its quotes puts the values at the odd places and the names, with their ``=``,
+# commas and blanks, at the even ones; the escapes are then checked to be canonical in one go.
+_PLAIN_ONE = r'(?>(?!realm[ \t]*+=)[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"[A-Za-z0-9\-._~%]*+")'
+_BASE64_VALUES = re.compile(r"(?:[A-Za-z0-9\-._~,]++|%2B|%2F|%3D)*+").fullmatch
+_CANONICAL_VALUES = re.compile(rf"{CANONICAL_TEXT}(?:,{CANONICAL_TEXT})*+").fullmatch
 _PLAIN_LIST = re.compile(rf"(?:{_PLAIN_ONE}(?:[ \t]*+,[ \t]*+{_PLAIN_ONE})*+)?+[ \t]*+").fullmatch
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
@@ -103,8 +106,16 @@ def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
         raise ParameterRejected("Authorization header does not use the OAuth scheme")
     start = scheme.end()
     if _PLAIN_LIST(value, start):
-        text = value[start:].replace('"', "").replace(" ", "").replace("\t", "")
-        return None, [item.partition("=")[::2] for item in text.split(",") if item], True
+        parts = value[start:].split('"')
+        values = parts[1::2]
+        joined = ",".join(values)
+        # Mostly the only escapes are a base64 signature's: a cheap exact test first.
+        if "%" not in joined or _BASE64_VALUES(joined) or _CANONICAL_VALUES(joined):
+            if not values:
+                return None, [], True
+            names = "".join(parts[0:-1:2])
+            names = names.replace(" ", "").replace("\t", "").replace("=", "")
+            return None, list(zip(names.split(","), values, strict=True)), True
     canonical = _CANONICAL_LIST(value, start) is not None
     if not canonical and not _WELL_FORMED(value, start):
         _locate_error(value, start)

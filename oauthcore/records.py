@@ -180,6 +180,13 @@ def _to_body(value: object) -> bytes:
     return value
 
 
+def _content_type(headers: Headers) -> str | None:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.partition(";")[0].strip().lower()
+    return None
+
+
 @frozen
 class _Target:
     """What the signature needs from a URL, parsed once: base string URI (§3.4.1.2) and query."""
@@ -303,9 +310,12 @@ class Request:
     headers: Headers = field(default=(), converter=_to_headers)
     body: bytes = field(default=b"", converter=_to_body)
     _target: _Target = field(init=False, eq=False, repr=False)
+    # Whether the body is a form (§3.4.1.3.1), settled once: signing and verifying both ask.
+    _form: bool = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_target", parse_target(self.url))
+        object.__setattr__(self, "_form", self.content_type == _FORM_TYPE)
 
     @classmethod
     def build(
@@ -355,15 +365,12 @@ class Request:
     @property
     def content_type(self) -> str | None:
         """The media type of the body, lower-cased and without parameters, or ``None``."""
-        value = self.header("Content-Type")
-        if value is None:
-            return None
-        return value.partition(";")[0].strip().lower()
+        return _content_type(self.headers)
 
     @property
     def is_form(self) -> bool:
         """True for a single-part ``application/x-www-form-urlencoded`` body (§3.4.1.3.1)."""
-        return self.content_type == _FORM_TYPE
+        return self._form
 
     @property
     def base_string_uri(self) -> str:
@@ -406,6 +413,10 @@ class Request:
         object.__setattr__(copy, "headers", self.headers if headers is None else headers)
         object.__setattr__(copy, "body", self.body if body is None else body)
         object.__setattr__(copy, "_target", target)
+        form = self._form
+        if headers is not None and not form:
+            form = _content_type(headers) == _FORM_TYPE
+        object.__setattr__(copy, "_form", form)
         return copy
 
     def __repr__(self) -> str:

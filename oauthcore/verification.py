@@ -70,6 +70,8 @@ _OPTIONAL = (
 )
 _KNOWN = frozenset(_REQUIRED + _OPTIONAL)
 _REQUIRED_SET = frozenset(_REQUIRED)
+# Enum members looked up once: attribute access on an Enum class is slow before Python 3.12.
+_QUERY, _HEADER, _BODY = Placement.QUERY, Placement.HEADER, Placement.BODY
 # More digits than any time this century needs; it also keeps int() far from its slow sizes.
 _MAX_TIMESTAMP_DIGITS = 12
 _BAD_SIGNATURE = (
@@ -214,8 +216,8 @@ def parse(request: Request) -> OAuthParams:
     placement: Placement | None = None
     realm: str | None = None
 
-    if _take_oauth(encoded_form_pairs(request.query), Placement.QUERY, found, signed):
-        placement = Placement.QUERY
+    if _take_oauth(encoded_form_pairs(request.query), _QUERY, found, signed):
+        placement = _QUERY
     headers = [v for v in request.header_values("Authorization") if is_oauth_authorization(v)]
     if len(headers) > 1:
         raise ParameterRejected(
@@ -223,12 +225,12 @@ def parse(request: Request) -> OAuthParams:
         )
     if headers:
         realm, header_pairs = parse_authorization_encoded(headers[0])
-        if _take_oauth(header_pairs, Placement.HEADER, found, signed):
-            placement = Placement.HEADER
+        if _take_oauth(header_pairs, _HEADER, found, signed):
+            placement = _HEADER
     if request.is_form and _take_oauth(
-        encoded_form_pairs(body_text(request)), Placement.BODY, found, signed
+        encoded_form_pairs(body_text(request)), _BODY, found, signed
     ):
-        placement = Placement.BODY
+        placement = _BODY
 
     if placement is None:
         raise ParameterAbsent(
