@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, unquote_plus
 
+from ._lazy import LazyPattern
 from .errors import ParameterRejected
 
 __all__ = ["decode_form", "percent_decode", "percent_encode"]
@@ -34,11 +35,11 @@ CANONICAL_TEXT = (
     rf"|%F0%[9AB][0-9A-F]{_CONT}{_CONT}|%F[1-3]{_CONT}{_CONT}{_CONT}|%F4%8[0-9A-F]{_CONT}{_CONT}"
     r")*"
 )
-_CANONICAL = re.compile(CANONICAL_TEXT).fullmatch
+_CANONICAL = LazyPattern(CANONICAL_TEXT)
 # A whole query or form string whose every name and value is canonical (at most one ``=`` each).
-_CANONICAL_FORM = re.compile(
+_CANONICAL_FORM = LazyPattern(
     rf"{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?(?:&{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?)*"
-).fullmatch
+)
 # The commonest query or form: ``name=value`` items of unreserved characters only. Plain
 # character classes, which the regular expression engine runs far faster than alternations.
 _PLAIN_FORM = re.compile(
@@ -114,7 +115,7 @@ def encode_component(raw: str) -> str:
 
     For Authorization header values (§3.5.1). Raises ``ParameterRejected`` for invalid UTF-8.
     """
-    if _CANONICAL(raw):
+    if _CANONICAL.compiled.fullmatch(raw):
         return raw
     return percent_encode(percent_decode(raw))
 
@@ -126,7 +127,7 @@ def encode_form_component(raw: str) -> str:
     """
     if "+" in raw:
         raw = raw.replace("+", "%20")
-    if _CANONICAL(raw):
+    if _CANONICAL.compiled.fullmatch(raw):
         return raw
     try:
         return percent_encode(_strict_unquote(raw))
@@ -148,7 +149,7 @@ def encode_form(data: str) -> list[tuple[str, str]]:
         # alternate once ``=`` is a separator too: they are paired without a Python-level loop.
         items = iter(data.replace("=", "&").split("&"))
         return list(zip(items, items, strict=True))
-    if _CANONICAL_FORM(data):
+    if _CANONICAL_FORM.compiled.fullmatch(data):
         # ``partition`` gives (name, "=", value); the step-2 slice keeps (name, value).
         return [item.partition("=")[::2] for item in data.split("&") if item]
     pairs = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
+from ._lazy import LazyPattern
 from .encoding import CANONICAL_TEXT, encode_component, percent_decode
 from .errors import ParameterRejected
 
@@ -24,26 +25,26 @@ _NAME = r"[A-Za-z0-9\-._~%]++"
 _CTL = r"\x00-\x08\x0a-\x1f\x7f"  # control characters other than tab
 # quoted-string (RFC 9110 §5.6.4), loop unrolled: runs of plain characters, each escape then a run.
 _QUOTED = rf'"([^"\\{_CTL}]*+(?:\\[^{_CTL}][^"\\{_CTL}]*+)*+)"'
-_PARAM = re.compile(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}[ \t]*+")
+_PARAM = LazyPattern(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}[ \t]*+")
 # The whole list after the scheme: name="value" pairs separated by commas (§3.5.1, RFC 2617).
 _ONE = rf"(?>{_NAME}[ \t]*+=[ \t]*+{_QUOTED.replace('(', '(?:', 1)})"
-_WELL_FORMED = re.compile(rf"(?:{_ONE}(?:[ \t]*+,[ \t]*+{_ONE})*+)?+[ \t]*+").fullmatch
-_PAIRS = re.compile(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}").findall
+_WELL_FORMED = LazyPattern(rf"(?:{_ONE}(?:[ \t]*+,[ \t]*+{_ONE})*+)?+[ \t]*+")
+_PAIRS = LazyPattern(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}")
 # The same list when every name is plain and every value already canonical (§3.6), as good
 # clients send it: then the values need no decode/encode round at all. ``realm`` may be anything.
 _CANONICAL_ONE = (
     rf"(?>realm[ \t]*+=[ \t]*+{_QUOTED.replace('(', '(?:', 1)}"
     rf'|[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"{CANONICAL_TEXT}")'
 )
-_CANONICAL_LIST = re.compile(
+_CANONICAL_LIST = LazyPattern(
     rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
-).fullmatch
+)
 # Commonest of all: plain names, values of unreserved characters and escapes, no realm. Splitting
 # such a list on its quotes puts the values at the odd places and the names, with their ``=``,
 # commas and blanks, at the even ones; the escapes are then checked to be canonical in one go.
 _PLAIN_ONE = r'(?>(?!realm[ \t]*+=)[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"[A-Za-z0-9\-._~%]*+")'
 _BASE64_VALUES = re.compile(r"(?:[A-Za-z0-9\-._~,]++|%2B|%2F|%3D)*+").fullmatch
-_CANONICAL_VALUES = re.compile(rf"{CANONICAL_TEXT}(?:,{CANONICAL_TEXT})*+").fullmatch
+_CANONICAL_VALUES = LazyPattern(rf"{CANONICAL_TEXT}(?:,{CANONICAL_TEXT})*+")
 _PLAIN_LIST = re.compile(rf"(?:{_PLAIN_ONE}(?:[ \t]*+,[ \t]*+{_PLAIN_ONE})*+)?+[ \t]*+").fullmatch
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
@@ -110,18 +111,22 @@ def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
         values = parts[1::2]
         joined = ",".join(values)
         # Mostly the only escapes are a base64 signature's: a cheap exact test first.
-        if "%" not in joined or _BASE64_VALUES(joined) or _CANONICAL_VALUES(joined):
+        if (
+            "%" not in joined
+            or _BASE64_VALUES(joined)
+            or _CANONICAL_VALUES.compiled.fullmatch(joined)
+        ):
             if not values:
                 return None, [], True
             names = "".join(parts[0:-1:2])
             names = names.replace(" ", "").replace("\t", "").replace("=", "")
             return None, list(zip(names.split(","), values, strict=True)), True
-    canonical = _CANONICAL_LIST(value, start) is not None
-    if not canonical and not _WELL_FORMED(value, start):
+    canonical = _CANONICAL_LIST.compiled.fullmatch(value, start) is not None
+    if not canonical and not _WELL_FORMED.compiled.fullmatch(value, start):
         _locate_error(value, start)
     realm: str | None = None
     pairs: list[tuple[str, str]] = []
-    for name, quoted in _PAIRS(value, start):
+    for name, quoted in _PAIRS.compiled.findall(value, start):
         text = _QUOTED_PAIR.sub(r"\1", quoted) if "\\" in quoted else quoted
         if name == "realm":
             if realm is not None:
@@ -135,7 +140,7 @@ def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
 def _locate_error(value: str, position: int) -> NoReturn:
     """Walk a header that failed the grammar check to say where it goes wrong; always raises."""
     while True:
-        match = _PARAM.match(value, position)
+        match = _PARAM.compiled.match(value, position)
         if match is None:
             raise ParameterRejected(
                 f"malformed OAuth Authorization header at character {position}:"

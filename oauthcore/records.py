@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from attrs import field, frozen
 
+from ._lazy import LazyPattern
 from .encoding import percent_encode
 from .rsa import RsaKey, load_rsa_key
 
@@ -50,7 +51,7 @@ def _spellings(name: str) -> str:
 
 # Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6).
 # The verifier is masked too: with the request token it completes the exchange (§2.3).
-_SIGNATURE_IN_TEXT = re.compile(
+_SIGNATURE_IN_TEXT = LazyPattern(
     rf'((?:{_spellings("oauth_signature")}|{_spellings("oauth_verifier")})[ \t]*=[ \t]*"?)'
     r'[^&",\s]*'
 )
@@ -240,7 +241,7 @@ def _short(url: str) -> str:
 
 
 def _mask(text: str) -> str:
-    return _SIGNATURE_IN_TEXT.sub(r"\1***", text)
+    return _SIGNATURE_IN_TEXT.compiled.sub(r"\1***", text)
 
 
 @frozen

@@ -286,7 +286,8 @@ def _signed_pairs(request: Request, params: OAuthParams) -> list[tuple[str, str]
 def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
     name = params.signature_method
     method: SignatureMethod | None
-    if isinstance(methods, Mapping):
+    # A plain dict (the default) skips the abstract-base-class check, which is slow.
+    if type(methods) is dict or isinstance(methods, Mapping):
         method = methods.get(name)
     else:
         method = next((m for m in methods if m.name == name), None)
