@@ -250,11 +250,6 @@ def test_flow_in_process_leaks_no_secret(debug_logs: pytest.LogCaptureFixture) -
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="urllib3 logs each request line at DEBUG, so protocol parameters in the query"
-    " (Placement.QUERY) put the verifier and a PLAINTEXT signature in the log; reported",
-)
 def test_query_placement_through_urllib3_leaks_no_secret(
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
@@ -410,3 +405,28 @@ def test_signature_base_string_shows_no_secret() -> None:
     signed = sign(Request("GET", "https://api.example/r?x=1"), CONSUMER, token, PLAINTEXT)
     secrets.assert_absent(str(signature_base(signed)), "the base string")
     secrets.assert_absent(repr(signature_base(signed)), "the base string repr")
+
+
+def test_urllib3_log_redaction_masks_only_oauth_values() -> None:
+    # The filter sees every record of urllib3's connection pool: request lines get their OAuth
+    # values masked; records without positional arguments pass through untouched.
+    from transports.urllib3_adapter import _REDACTION
+
+    line = logging.LogRecord(
+        "urllib3.connectionpool",
+        logging.DEBUG,
+        __file__,
+        1,
+        '%s "%s %s"',
+        ("http://h:80", "GET", "/p?a=1&oauth_verifier=v-secret&oauth_signature=s%26t"),
+        None,
+    )
+    assert _REDACTION.filter(line)
+    assert "v-secret" not in line.getMessage()
+    assert "s%26t" not in line.getMessage()
+    assert "/p?a=1&oauth_verifier=***" in line.getMessage()
+    plain = logging.LogRecord(
+        "urllib3.connectionpool", logging.DEBUG, __file__, 1, "no args", None, None
+    )
+    assert _REDACTION.filter(plain)
+    assert plain.getMessage() == "no args"

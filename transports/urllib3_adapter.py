@@ -7,12 +7,13 @@ nothing: a signed request is sent once, exactly as signed.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from oauthcore import Request
 
 from ._extras import missing_extra
-from .base import DEFAULT_TIMEOUT, Response, TransportError
+from .base import DEFAULT_TIMEOUT, Response, TransportError, redact_url
 
 if TYPE_CHECKING:
     import ssl
@@ -43,6 +44,7 @@ class Urllib3Transport:
             import urllib3
         except ImportError as exc:
             raise missing_extra("Urllib3Transport", "urllib3") from exc
+        _install_log_redaction()
         if pool is not None and (ca_certs is not None or ssl_context is not None):
             raise ValueError("configure TLS on the pool you pass, or pass no pool")
         self._owns_pool = pool is None
@@ -90,3 +92,27 @@ class Urllib3Transport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _RedactOAuthParameters(logging.Filter):
+    """Masks secret OAuth values in urllib3's DEBUG request lines (its URL includes the query).
+
+    With ``Placement.QUERY`` the query holds ``oauth_signature`` (for PLAINTEXT, the secrets) and
+    ``oauth_verifier``; a log line must never show them (RFC 5849 §3.5.3, §4.5).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(arg) if isinstance(arg, str) and "oauth_" in arg else arg
+                for arg in record.args
+            )
+        return True
+
+
+_REDACTION = _RedactOAuthParameters()
+
+
+def _install_log_redaction() -> None:
+    # Once per process: adding the same filter object again is a no-op for logging.
+    logging.getLogger("urllib3.connectionpool").addFilter(_REDACTION)
