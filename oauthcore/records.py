@@ -181,6 +181,21 @@ def _to_body(value: object) -> bytes:
     return value
 
 
+def first_header(headers: Headers, name: str) -> str | None:
+    """The first value of header ``name`` in ``headers`` (case-insensitive), or ``None``."""
+    wanted = name.lower()
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def all_headers(headers: Headers, name: str) -> list[str]:
+    """Every value of header ``name`` in ``headers`` (case-insensitive), in order."""
+    wanted = name.lower()
+    return [value for key, value in headers if key.lower() == wanted]
+
+
 def _content_type(headers: Headers) -> str | None:
     for name, value in headers:
         if name.lower() == "content-type":
@@ -352,16 +367,11 @@ class Request:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
     def header_values(self, name: str) -> list[str]:
         """Every value of header ``name`` (case-insensitive), in order."""
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
+        return all_headers(self.headers, name)
 
     @property
     def content_type(self) -> str | None:

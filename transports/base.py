@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from attrs import field, frozen
 
 from oauthcore import Request
-from oauthcore.records import to_pairs
+from oauthcore.records import all_headers, first_header, to_pairs
 
 __all__ = ["DEFAULT_TIMEOUT", "Response", "Transport", "TransportError", "redact_url"]
 
@@ -73,16 +73,11 @@ class Response:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
     def header_values(self, name: str) -> list[str]:
         """Every value of header ``name`` (case-insensitive), in the order received."""
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
+        return all_headers(self.headers, name)
 
     @property
     def ok(self) -> bool:
