@@ -11,6 +11,9 @@ Nothing here opens a socket or imports an HTTP library; ``transports`` sends wha
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from .base_string import (
     SignatureBase,
     base_string_uri,
@@ -18,15 +21,6 @@ from .base_string import (
     normalize_parameters,
     signature_base,
 )
-from .client_flow import (
-    AuthorizationResponseError,
-    TokenResponseError,
-    authorization_url,
-    mask_token_secret,
-    parse_authorization_response,
-    parse_token_response,
-)
-from .credentials import CredentialStore, MemoryCredentialStore, TokenKind
 from .encoding import decode_form, percent_decode, percent_encode
 from .errors import (
     BadRequest,
@@ -59,22 +53,33 @@ from .methods import (
     SignatureMethod,
     signature_method,
 )
-from .nonces import MemoryNonceStore, NonceStore
-from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
-from .provider_flow import (
-    TemporaryCredentials,
-    authorize,
-    callback_url,
-    exchange,
-    issue_temporary_credentials,
-    make_token,
-    make_verifier,
-    token_response,
-)
 from .records import Consumer, Request, Token
-from .rsa import RsaKey
 from .signing import Placement, hash_body, make_nonce, make_timestamp, sign
-from .verification import DEFAULT_METHODS, OAuthParams, Verified, check, parse, verify
+
+if TYPE_CHECKING:  # the provider side and the client flow load on first use (see below)
+    from .client_flow import (
+        AuthorizationResponseError,
+        TokenResponseError,
+        authorization_url,
+        mask_token_secret,
+        parse_authorization_response,
+        parse_token_response,
+    )
+    from .credentials import CredentialStore, MemoryCredentialStore, TokenKind
+    from .nonces import MemoryNonceStore, NonceStore
+    from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
+    from .provider_flow import (
+        TemporaryCredentials,
+        authorize,
+        callback_url,
+        exchange,
+        issue_temporary_credentials,
+        make_token,
+        make_verifier,
+        token_response,
+    )
+    from .rsa import RsaKey
+    from .verification import DEFAULT_METHODS, OAuthParams, Verified, check, parse, verify
 
 __version__ = "0.1.0"
 
@@ -155,3 +160,52 @@ __all__ = [
     "verify",
     "www_authenticate",
 ]
+
+# The provider side (verification, nonce and credential stores, the provider flow, problem
+# reports) and the client flow are imported when one of their names is first used: a program
+# that only signs does not pay for them at ``import oauthcore`` (PEP 562).
+_LAZY = {
+    "RsaKey": "rsa",
+    "AuthorizationResponseError": "client_flow",
+    "CredentialStore": "credentials",
+    "DEFAULT_METHODS": "verification",
+    "MemoryCredentialStore": "credentials",
+    "MemoryNonceStore": "nonces",
+    "NonceStore": "nonces",
+    "OAuthParams": "verification",
+    "ProblemResponse": "problems",
+    "TemporaryCredentials": "provider_flow",
+    "TokenKind": "credentials",
+    "TokenResponseError": "client_flow",
+    "Verified": "verification",
+    "authorization_url": "client_flow",
+    "authorize": "provider_flow",
+    "callback_url": "provider_flow",
+    "check": "verification",
+    "exchange": "provider_flow",
+    "issue_temporary_credentials": "provider_flow",
+    "make_token": "provider_flow",
+    "make_verifier": "provider_flow",
+    "mask_token_secret": "client_flow",
+    "parse": "verification",
+    "parse_authorization_response": "client_flow",
+    "parse_token_response": "client_flow",
+    "problem_body": "problems",
+    "problem_response": "problems",
+    "token_response": "provider_flow",
+    "verify": "verification",
+    "www_authenticate": "problems",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'oauthcore' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # looked up once; later accesses are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -7,7 +7,6 @@ the built-in ones do, so a provider-specific method needs no change here.
 
 from __future__ import annotations
 
-import hmac
 from binascii import Error as BinasciiError
 from binascii import a2b_base64, b2a_base64
 from collections.abc import Mapping
@@ -68,6 +67,8 @@ def _b64(digest: bytes) -> str:
 
 def _same(a: str, b: str) -> bool:
     # compare_digest on str insists on ASCII; a hostile signature may not be, so compare bytes.
+    import hmac  # here, not at the top: it loads OpenSSL, which ``import oauthcore`` defers
+
     return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8"))
 
 
@@ -86,6 +87,8 @@ class HmacMethod:
     def sign(self, base_string: str, consumer: Consumer, token: Token | None) -> str:
         """Base64 of HMAC(signing key, base string) (§3.4.2)."""
         key = signing_key(consumer, token).encode("utf-8")
+        import hmac  # here, not at the top: it loads OpenSSL, which ``import oauthcore`` defers
+
         return _b64(hmac.digest(key, base_string.encode("utf-8"), self.digest))
 
     def verify(

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from attrs import field, frozen
 
 from ._lazy import LazyPattern
 from .encoding import percent_encode
-from .rsa import RsaKey, load_rsa_key
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
+    from .rsa import KeyObject, RsaKey
 
 __all__ = ["Consumer", "Headers", "HeadersLike", "Pairs", "PairsLike", "Request", "Token"]
 
@@ -107,6 +109,14 @@ def _types(pair: object) -> str:
     if isinstance(pair, tuple):
         return "(" + ", ".join(type(item).__name__ for item in pair) + ")"
     return type(pair).__name__
+
+
+def _load_rsa_key(value: RsaKey | str | bytes | KeyObject | None) -> RsaKey | None:
+    if value is None:
+        return None
+    from .rsa import load_rsa_key  # only a consumer with an RSA key needs it
+
+    return load_rsa_key(value)
 
 
 def _to_extra(value: PairsLike | None) -> Pairs:
@@ -269,7 +279,7 @@ class Consumer:
 
     key: str = field(validator=_nonempty_str("Consumer key"))
     secret: str = field(default="", repr=False, validator=_str("Consumer secret"))
-    rsa_key: RsaKey | None = field(default=None, repr=False, converter=load_rsa_key, kw_only=True)
+    rsa_key: RsaKey | None = field(default=None, repr=False, converter=_load_rsa_key, kw_only=True)
     # Encoded once here rather than on every signature (§3.6).
     _encoded_key: str = field(init=False, repr=False, eq=False)
     _encoded_secret: str = field(init=False, repr=False, eq=False)

@@ -9,8 +9,6 @@ inputs, nonce and timestamp, are drawn here, at the boundary, and only when the 
 from __future__ import annotations
 
 import enum
-import hashlib
-import secrets
 import time
 from binascii import b2a_base64
 from bisect import bisect_left
@@ -42,6 +40,8 @@ _HEADER, _QUERY, _BODY = Placement.HEADER, Placement.QUERY, Placement.BODY
 
 def make_nonce() -> str:
     """A fresh nonce: 128 random bits from ``secrets``, URL-safe base64 (RFC 5849 §3.3)."""
+    import secrets  # loaded with the first nonce: ``import oauthcore`` stays light
+
     return secrets.token_urlsafe(16)
 
 
@@ -52,6 +52,8 @@ def make_timestamp() -> str:
 
 def hash_body(body: bytes, algorithm: str = "sha1") -> str:
     """Base64 of the hash of ``body``: the ``oauth_body_hash`` value (Body Hash extension §3.1)."""
+    import hashlib  # loaded with the first body hash: ``import oauthcore`` stays light
+
     return b2a_base64(hashlib.new(algorithm, body).digest(), newline=False).decode("ascii")
 
 
