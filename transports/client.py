@@ -181,7 +181,8 @@ class Client:
         callback: str | None = None,
         verifier: str | None = None,
     ) -> Response:
-        origin = _origin(request.url)
+        first_url = request.url
+        origin: tuple[str, str, int] | None = None  # worked out only if a redirect comes
         trusted = True
         hops = 0
         while True:
@@ -205,6 +206,8 @@ class Client:
             response = self.transport.send(outgoing, timeout=timeout)
             if not response.is_redirect:
                 # The final URL as addressed, without the signature a query placement added.
+                if response.url == request.url:
+                    return response
                 return evolve(response, url=request.url)
             if hops == self.max_redirects:
                 raise RedirectError(
@@ -215,6 +218,8 @@ class Client:
                 )
             hops += 1
             request = self._next_hop(request, response)
+            if origin is None:
+                origin = _origin(first_url)
             if not self.cross_origin_credentials and _origin(request.url) != origin:
                 trusted = False
 

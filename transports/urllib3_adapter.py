@@ -61,8 +61,9 @@ class Urllib3Transport:
 
         # The pool's own default headers (a User-Agent, say) apply unless the request sets them.
         headers = urllib3.HTTPHeaderDict(self.pool.headers)
-        for name, _ in request.headers:
-            headers.discard(name)
+        if headers:
+            for name, _ in request.headers:
+                headers.discard(name)
         for name, value in request.headers:
             headers.add(name, value)
         seconds = self.timeout if timeout is None else timeout
