@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from attrs import evolve, field, frozen
 
@@ -31,11 +31,11 @@ from oauthcore.client_flow import authorization_url, parse_token_response
 from oauthcore.records import HeadersLike, PairsLike
 
 from .base import Response, Transport, TransportError, redact_url
+from .redirects import is_downgrade, origin
 
 __all__ = ["Client", "RedirectError"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 # Headers that describe a body: they go when a redirect turns the request into a bodiless GET.
 _BODY_HEADERS = frozenset(
     {"content-type", "content-length", "content-encoding", "transfer-encoding"}
@@ -51,12 +51,6 @@ class RedirectError(TransportError):
     def __init__(self, message: str, *, method: str, url: str, response: Response) -> None:
         super().__init__(message, method=method, url=url)
         self.response = response
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS[scheme]
 
 
 def _without_oauth_params(url: str) -> str:
@@ -182,7 +176,7 @@ class Client:
         verifier: str | None = None,
     ) -> Response:
         first_url = request.url
-        origin: tuple[str, str, int] | None = None  # worked out only if a redirect comes
+        first_origin: str | None = None  # worked out only if a redirect comes
         trusted = True
         hops = 0
         while True:
@@ -218,9 +212,9 @@ class Client:
                 )
             hops += 1
             request = self._next_hop(request, response)
-            if origin is None:
-                origin = _origin(first_url)
-            if not self.cross_origin_credentials and _origin(request.url) != origin:
+            if first_origin is None:
+                first_origin = origin(first_url)
+            if not self.cross_origin_credentials and origin(request.url) != first_origin:
                 trusted = False
 
     def _next_hop(self, request: Request, response: Response) -> Request:
@@ -235,11 +229,7 @@ class Client:
                 url=request.url,
                 response=response,
             ) from None
-        if (
-            urlsplit(request.url).scheme.lower() == "https"
-            and urlsplit(target).scheme.lower() == "http"
-            and not self.allow_downgrade
-        ):
+        if is_downgrade(request.url, target) and not self.allow_downgrade:
             raise RedirectError(
                 "refusing a redirect from https to http (it would send the request in the"
                 " clear); pass allow_downgrade=True to the Client to follow it",
@@ -255,7 +245,7 @@ class Client:
         ):
             method, body = "GET", b""
             headers = tuple(pair for pair in headers if pair[0].lower() not in _BODY_HEADERS)
-        if _origin(target) != _origin(request.url) and not self.cross_origin_credentials:
+        if origin(target) != origin(request.url) and not self.cross_origin_credentials:
             headers = tuple(pair for pair in headers if pair[0].lower() != "authorization")
         return Request(method, target, headers, body)
 

@@ -16,8 +16,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httplib2
 
-from oauthcore import base_string_uri, percent_encode
+from oauthcore import percent_encode
 
+from ..redirects import is_downgrade
+from ..redirects import origin as origin_of
 from ._credentials import Consumer, Token
 from ._errors import Error
 from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1
@@ -41,12 +43,6 @@ def _header(headers: dict[str, Any], name: str) -> str | None:
 def _drop(headers: dict[str, Any], name: str) -> dict[str, Any]:
     wanted = name.lower()
     return {key: value for key, value in headers.items() if key.lower() != wanted}
-
-
-def _origin(url: str) -> str:
-    """``scheme://host[:port]`` as oauthcore normalises it (RFC 5849 §3.4.1.2; RFC 6454)."""
-    scheme, _, rest = base_string_uri(url).partition("://")
-    return f"{scheme}://{rest.partition('/')[0]}"
 
 
 def _without(url: str, added: frozenset[str]) -> str:
@@ -142,7 +138,7 @@ class Client(httplib2.Http):
     ) -> tuple[httplib2.Response[Any], bytes]:
         """Sign and send a request, following redirects by signing each hop (RFC 5849 §3)."""
         given = dict(headers) if isinstance(headers, dict) else {}
-        origin = _origin(uri)
+        origin = origin_of(uri)
         return self._hop(
             uri, method, body, given, redirections, connection_type, origin, frozenset()
         )
@@ -159,7 +155,7 @@ class Client(httplib2.Http):
         previous: frozenset[str],
     ) -> tuple[httplib2.Response[Any], bytes]:
         uri = _without(uri, previous)
-        if self.cross_origin_credentials or _origin(uri) == origin:
+        if self.cross_origin_credentials or origin_of(uri) == origin:
             signed_uri, signed_body, signed_headers, added = self._sign(uri, method, body, headers)
         else:
             # Another origin gets no signature: it is not the provider the credentials are for.
@@ -207,11 +203,7 @@ class Client(httplib2.Http):
                 "Redirected but the response is missing a Location: header.", response, content
             )
         target = urljoin(uri, str(location))
-        if (
-            urlsplit(uri).scheme.lower() == "https"
-            and urlsplit(target).scheme.lower() == "http"
-            and not self.allow_downgrade
-        ):
+        if is_downgrade(uri, target) and not self.allow_downgrade:
             raise Error(
                 "refusing a redirect from https to http (the request would travel in the clear);"
                 " set allow_downgrade = True on the Client to follow it"
