@@ -10,9 +10,9 @@ with every ``oauth_token_secret`` value masked.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from .encoding import decode_form
+from .encoding import append_query, decode_form
 from .errors import ParameterRejected
 from .records import Token
 
@@ -143,9 +143,7 @@ def authorization_url(url: str, token: Token | str, **extra: str) -> str:
     for name, value in extra.items():
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    query = urlencode([("oauth_token", key), *extra.items()], quote_via=quote)
-    joined = f"{parts.query}&{query}" if parts.query else query
-    return parts._replace(query=joined).geturl()
+    return append_query(url, [("oauth_token", key), *extra.items()])
 
 
 def parse_authorization_response(

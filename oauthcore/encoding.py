@@ -13,6 +13,7 @@ UTF-8) goes through ``urllib.parse`` once in each direction.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote, unquote, unquote_plus
 
 from ._lazy import LazyPattern
@@ -187,3 +188,21 @@ def _preview(value: str, limit: int = 40) -> str:
 def is_unreserved(value: str) -> bool:
     """True when ``value`` holds only unreserved characters, so encoding leaves it unchanged."""
     return _UNRESERVED(value) is not None
+
+
+def append_query(url: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """``url`` with ``pairs`` percent-encoded (§3.6) and added to its query, before any fragment.
+
+    The one way oauthcore extends a URL: ``Request.build``, authorization and callback URLs.
+    """
+    base, hash_sign, fragment = url.partition("#")
+    added = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
+    if not added:
+        return url
+    if "?" not in base:
+        joiner = "?"
+    elif base.endswith(("?", "&")):
+        joiner = ""
+    else:
+        joiner = "&"
+    return f"{base}{joiner}{added}{hash_sign}{fragment}"

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from attrs import evolve, field, frozen
 
-from .encoding import percent_encode
+from .encoding import append_query, percent_encode
 from .errors import ParameterAbsent, ParameterRejected, TokenRejected
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
@@ -142,21 +142,6 @@ def authorize(
     if verifier is not None and not verifier:
         raise ValueError("verifier must not be empty")
     return evolve(temporary, verifier=make_verifier() if verifier is None else verifier)
-
-
-def append_query(url: str, pairs: Iterable[tuple[str, str]]) -> str:
-    """``url`` with ``pairs`` percent-encoded (§3.6) and added to its query, before any fragment."""
-    base, hash_sign, fragment = url.partition("#")
-    added = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
-    if not added:
-        return url
-    if "?" not in base:
-        joiner = "?"
-    elif base.endswith(("?", "&")):
-        joiner = ""
-    else:
-        joiner = "&"
-    return f"{base}{joiner}{added}{hash_sign}{fragment}"
 
 
 def callback_url(temporary: TemporaryCredentials) -> str | None:

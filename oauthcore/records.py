@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from attrs import field, frozen
 
 from ._lazy import LazyPattern
-from .encoding import percent_encode
+from .encoding import append_query, percent_encode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
     from .rsa import KeyObject, RsaKey
@@ -359,13 +359,7 @@ class Request:
         Both keep repeated names and their order; ``data`` is form-encoded (§3.4.1.3.1) and sets
         ``Content-Type: application/x-www-form-urlencoded``. ``body`` sends raw bytes instead.
         """
-        query = to_pairs(params, "params")
-        if query:
-            base, _, fragment = url.partition("#")
-            separator = "&" if "?" in base else "?"
-            url = base + separator + urlencode(query, quote_via=quote)
-            if fragment:
-                url += "#" + fragment
+        url = append_query(url, to_pairs(params, "params"))
         header_pairs = list(to_pairs(headers, "headers"))
         if data is not None:
             if body is not None:

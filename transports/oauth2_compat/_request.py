@@ -29,6 +29,7 @@ from oauthcore import (
     render_authorization,
 )
 from oauthcore import Request as CoreRequest
+from oauthcore.encoding import append_query
 from oauthcore.header import is_oauth_authorization
 
 from ..base import redact_url
@@ -72,15 +73,6 @@ def split_query(query: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     _merge(params, _decode(query))
     return params
-
-
-def append_query(url: str, encoded: str) -> str:
-    """``url`` with the already-encoded ``name=value&...`` added to its query, fragment kept."""
-    if not encoded:
-        return url
-    base, hash_mark, fragment = url.partition("#")
-    separator = "&" if urlsplit(base).query else ("" if base.endswith("?") else "?")
-    return f"{base}{separator}{encoded}{hash_mark}{fragment}"
 
 
 def body_bytes(body: object) -> bytes:
@@ -246,7 +238,7 @@ class Request(dict[str, Any]):
 
     def to_url(self) -> str:
         """The URL with every parameter added to its query, the query kept as written (§3.5.3)."""
-        return append_query(self._require_url(), encoded_pairs(self._own_pairs()))
+        return append_query(self._require_url(), self._own_pairs())
 
     def __repr__(self) -> str:
         shown = {name: "***" if name in _SECRET_NAMES else value for name, value in self.items()}

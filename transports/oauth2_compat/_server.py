@@ -18,13 +18,13 @@ from oauthcore import NonceStore, OAuthError, SignatureInvalid, percent_encode
 from oauthcore import Request as CoreRequest
 from oauthcore import SignatureMethod as CoreSignatureMethod
 from oauthcore import Token as CoreToken
+from oauthcore.encoding import append_query
 
 from ._credentials import Consumer, Token
 from ._errors import Error, MissingSignature
 from ._functions import build_authenticate_header
 from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1, SignatureMethod_PLAINTEXT
-from ._request import OAUTH_VERSION, Request, append_query, body_bytes
-from ._values import encoded_pairs
+from ._request import OAUTH_VERSION, Request, body_bytes
 
 __all__ = ["Server"]
 
@@ -79,7 +79,7 @@ def received(request: Request) -> CoreRequest:
         if name.startswith("oauth_")
     ]
     others = [(name, value) for name, value in own if not name.startswith("oauth_")]
-    url = append_query(request._require_url(), encoded_pairs(others))
+    url = append_query(request._require_url(), others)
     headers = [("Authorization", oauthcore.render_authorization(oauth))] if oauth else []
     return CoreRequest(request.method, url, headers, body_bytes(request.body))
 
