@@ -1,9 +1,10 @@
 """The signature base string (RFC 5849 §3.4.1): parameter collection, normalization, assembly.
 
-Theory of operation: the base string is built from *encoded* (name, value) pairs. A query or form
-component made only of unreserved characters is already its own encoding, so it is used as it
-stands; any other component is decoded once (``+`` is a space, §3.4.1.3.1) and encoded once
-(§3.6). Signing and verifying share these functions, so both sides always agree.
+Theory of operation: the base string is built from *encoded* (name, value) pairs, each held as one
+string, an *item* (``name``, ``ITEM_SEPARATOR``, ``value``), which sorts as the pair would. A
+query or form component made only of unreserved characters is already its own encoding, so it is
+used as it stands; any other component is decoded once (``+`` is a space, §3.4.1.3.1) and encoded
+once (§3.6). Signing and verifying share these functions, so both sides always agree.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from .encoding import decode_form, encode_encoded, encode_form, percent_encode
+from .encoding import (
+    ITEM_SEPARATOR,
+    decode_form,
+    encode_encoded,
+    encode_form_items,
+    percent_encode,
+)
 from .errors import ParameterRejected
 from .header import is_oauth_authorization, parse_authorization
 from .records import Request, parse_target
@@ -25,22 +32,22 @@ __all__ = [
     "signature_base",
 ]
 
-EncodedPairs = list[tuple[str, str]]
-
 
 def base_string_uri(url: str) -> str:
     """The base string URI of ``url``: lower-cased scheme and host, no default port (§3.4.1.2)."""
     return parse_target(url).uri
 
 
-def encode_pairs(pairs: Iterable[tuple[str, str]]) -> EncodedPairs:
-    """Percent-encode every name and value (§3.4.1.3.2 step 1)."""
-    return [(percent_encode(name), percent_encode(value)) for name, value in pairs]
+def encode_items(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """Percent-encode every name and value (§3.4.1.3.2 step 1), each pair as one item."""
+    return [
+        f"{percent_encode(name)}{ITEM_SEPARATOR}{percent_encode(value)}" for name, value in pairs
+    ]
 
 
-def encoded_form_pairs(data: str) -> EncodedPairs:
-    """Encoded pairs straight from a raw query or form string, decoding only where needed."""
-    return encode_form(data) if data else []
+def encoded_form_items(data: str) -> list[str]:
+    """Encoded items straight from a raw query or form string, decoding only where needed."""
+    return encode_form_items(data) if data else []
 
 
 def body_text(request: Request) -> str:
@@ -51,15 +58,15 @@ def body_text(request: Request) -> str:
         raise ParameterRejected("form body is not valid UTF-8") from None
 
 
-def normalize_encoded(pairs: EncodedPairs) -> str:
-    """Sort encoded pairs by name, then value, and join them as ``n=v&n=v`` (§3.4.1.3.2)."""
-    pairs.sort()
-    return "&".join([f"{name}={value}" for name, value in pairs])
+def normalize_items(items: list[str]) -> str:
+    """Sort encoded items by name, then value, and join them as ``n=v&n=v`` (§3.4.1.3.2)."""
+    items.sort()
+    return "&".join(items).replace(ITEM_SEPARATOR, "=")
 
 
 def normalize_parameters(params: Iterable[tuple[str, str]]) -> str:
     """The normalized parameter string of decoded ``params`` (RFC 5849 §3.4.1.3.2)."""
-    return normalize_encoded(encode_pairs(params))
+    return normalize_items(encode_items(params))
 
 
 def assemble(method: str, uri: str, normalized: str) -> str:

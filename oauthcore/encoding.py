@@ -23,6 +23,7 @@ __all__ = ["decode_form", "percent_decode", "percent_encode"]
 
 # RFC 3986 unreserved characters: the only ones RFC 5849 §3.6 leaves bare.
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
+_ENCODED = re.compile(r"[A-Za-z0-9\-._~%]*+").fullmatch
 _CONT = "%[89AB][0-9A-F]"
 # A string that percent-encoding (§3.6) would produce: see the theory of operation above.
 # The run of unreserved characters is possessive (``++``): with a plain ``+`` inside ``(...)*`` a
@@ -137,8 +138,14 @@ def encode_form_component(raw: str) -> str:
         raise ParameterRejected(message) from None
 
 
-def encode_form(data: str) -> list[tuple[str, str]]:
-    """Encoded (name, value) pairs of a raw query or form string, each decoded exactly once.
+#: Joins an encoded name to its encoded value as one string, an *item*. It sorts below every
+#: character encoded text can hold (§3.6), so items sort exactly as (name, value) pairs do
+#: (§3.4.1.3.2), and a list of them sorts, joins and splits with C-level string methods.
+ITEM_SEPARATOR = "\x01"
+
+
+def encode_form_items(data: str) -> list[str]:
+    """Encoded ``name\\x01value`` items of a raw query or form string, each decoded exactly once.
 
     Equivalent to encoding every pair of ``decode_form(data)`` (§3.4.1.3.1, §3.4.1.3.2), but a
     string that is canonical throughout is split without decoding anything.
@@ -146,19 +153,20 @@ def encode_form(data: str) -> list[tuple[str, str]]:
     if "+" in data:
         data = data.replace("+", "%20")  # a plus sign is a space in forms and queries
     if _PLAIN_FORM(data):
-        # Every item is exactly ``name=value`` in unreserved characters, so names and values
-        # alternate once ``=`` is a separator too: they are paired without a Python-level loop.
-        items = iter(data.replace("=", "&").split("&"))
-        return list(zip(items, items, strict=True))
+        # Every item is exactly ``name=value`` in unreserved characters: each ``=`` becomes the
+        # separator and the items come out of one split, without a Python-level loop.
+        return data.replace("=", ITEM_SEPARATOR).split("&")
     if _CANONICAL_FORM.compiled.fullmatch(data):
         # ``partition`` gives (name, "=", value); the step-2 slice keeps (name, value).
-        return [item.partition("=")[::2] for item in data.split("&") if item]
-    pairs = []
+        return [ITEM_SEPARATOR.join(item.partition("=")[::2]) for item in data.split("&") if item]
+    items = []
     for item in data.split("&"):
         if item:
             name, _, value = item.partition("=")
-            pairs.append((encode_form_component(name), encode_form_component(value)))
-    return pairs
+            items.append(
+                f"{encode_form_component(name)}{ITEM_SEPARATOR}{encode_form_component(value)}"
+            )
+    return items
 
 
 def _form_unquote(value: str) -> str:
@@ -183,6 +191,11 @@ def _strict_unquote_plus(value: str) -> str:
 def _preview(value: str, limit: int = 40) -> str:
     # Error messages quote a bounded prefix: a 1 MB value must not become a 1 MB message.
     return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def is_encoded(value: str) -> bool:
+    """True when ``value`` holds only unreserved characters and ``%``: already percent-encoded."""
+    return _ENCODED(value) is not None
 
 
 def is_unreserved(value: str) -> bool:

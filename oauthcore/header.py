@@ -6,7 +6,9 @@ possessive or atomic and the quoted-string alternatives, ``[^"\\]`` and ``\\.``,
 nothing is ever retried: time is linear in the header's length whatever the input. Only a header
 that fails the check is walked again, parameter by parameter, to say where it goes wrong. Quoted
 values are unescaped (quoted-pair) once and percent-decoded once; a comma or the word ``realm``
-inside a quoted value is just text.
+inside a quoted value is just text. A verifier first tries ``split_plain``: a header in the exact
+shape clients send, with names it knows, is split on its quotes by C-level string methods, and
+anything else comes here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from ._lazy import LazyPattern
 from .encoding import CANONICAL_TEXT, encode_component, percent_decode
 from .errors import ParameterRejected
 
-__all__ = ["parse_authorization", "parse_authorization_encoded", "render_authorization"]
+__all__ = [
+    "parse_authorization",
+    "parse_authorization_encoded",
+    "render_authorization",
+    "split_plain",
+]
 
 _SCHEME = re.compile(r"[ \t]*OAuth(?:[ \t]+|$)", re.IGNORECASE)
 _NAME = r"[A-Za-z0-9\-._~%]++"
@@ -39,13 +46,11 @@ _CANONICAL_ONE = (
 _CANONICAL_LIST = LazyPattern(
     rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
 )
-# Commonest of all: plain names, values of unreserved characters and escapes, no realm. Splitting
-# such a list on its quotes puts the values at the odd places and the names, with their ``=``,
-# commas and blanks, at the even ones; the escapes are then checked to be canonical in one go.
-_PLAIN_ONE = r'(?>(?!realm[ \t]*+=)[A-Za-z0-9\-._~]++[ \t]*+=[ \t]*+"[A-Za-z0-9\-._~%]*+")'
-_BASE64_VALUES = re.compile(r"(?:[A-Za-z0-9\-._~,]++|%2B|%2F|%3D)*+").fullmatch
-_CANONICAL_VALUES = LazyPattern(rf"{CANONICAL_TEXT}(?:,{CANONICAL_TEXT})*+")
-_PLAIN_LIST = re.compile(rf"(?:{_PLAIN_ONE}(?:[ \t]*+,[ \t]*+{_PLAIN_ONE})*+)?+[ \t]*+").fullmatch
+# Commonest of all, as clients send it: ``name="value"`` pairs joined by ``,`` or ``, ``, values of
+# unreserved characters and a base64 signature's escapes. The values, joined by ``"`` (which no
+# value can hold once the header is split on quotes), are checked in one C-level pass.
+_BASE64_VALUES = re.compile(r'(?:[A-Za-z0-9\-._~"]++|%2B|%2F|%3D)*+').fullmatch
+_CANONICAL_VALUES = LazyPattern(rf'{CANONICAL_TEXT}(?:"{CANONICAL_TEXT})*+')
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 _REALM_UNSAFE = re.compile(r"[\x00-\x1f\x7f]").search
@@ -73,7 +78,7 @@ def render_authorization(encoded_params: list[tuple[str, str]], realm: str | Non
 
 def is_oauth_authorization(value: str) -> bool:
     """True when an Authorization header value uses the ``OAuth`` scheme (case-insensitive)."""
-    return _SCHEME.match(value) is not None
+    return value.startswith("OAuth ") or _SCHEME.match(value) is not None
 
 
 def parse_authorization(value: str) -> tuple[str | None, list[tuple[str, str]]]:
@@ -99,6 +104,37 @@ def parse_authorization_encoded(value: str) -> tuple[str | None, list[tuple[str,
     return realm, [(encode_component(name), encode_component(text)) for name, text in raw]
 
 
+def split_plain(value: str, known: frozenset[str]) -> tuple[list[str], list[str], list[str]] | None:
+    """Names, encoded values and decoded values of a header in the shape clients send (§3.5.1).
+
+    That shape is ``OAuth `` and ``name="value"`` pairs joined by ``,`` or ``, ``, every name in
+    ``known`` (plain names only: no quote, comma, ``=`` or blank), every value canonical (§3.6).
+    ``None`` for anything else, which ``parse_authorization_encoded`` reads in full.
+    """
+    if not value.startswith("OAuth "):
+        return None
+    # Split on the quotes, the values are at the odd places; the even places, joined again by
+    # quotes, must read exactly ``n1=",n2=",...,nk="``. With every name known (so free of quotes,
+    # commas and blanks), that settles where each pair starts and ends: no parser loop is needed.
+    parts = value[6:].split('"')
+    template = '"'.join(parts[::2]).replace('", ', '",')
+    if not (len(parts) & 1 and template.endswith('="')):  # an even number of quotes, then
+        return None
+    names = template[:-2].split('=",')
+    if not known.issuperset(names):
+        return None
+    values = parts[1::2]
+    joined = '"'.join(values)
+    if _BASE64_VALUES(joined):
+        if "%" not in joined:
+            return names, values, values
+        decoded = joined.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+        return names, values, decoded.split('"')
+    if _CANONICAL_VALUES.compiled.fullmatch(joined):
+        return names, values, [percent_decode(text) for text in values]
+    return None
+
+
 def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
     """The realm, the raw (still percent-encoded, quoted-pairs undone) parameters, and whether
     every one of them is already in canonical encoding."""
@@ -106,21 +142,6 @@ def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
     if scheme is None:
         raise ParameterRejected("Authorization header does not use the OAuth scheme")
     start = scheme.end()
-    if _PLAIN_LIST(value, start):
-        parts = value[start:].split('"')
-        values = parts[1::2]
-        joined = ",".join(values)
-        # Mostly the only escapes are a base64 signature's: a cheap exact test first.
-        if (
-            "%" not in joined
-            or _BASE64_VALUES(joined)
-            or _CANONICAL_VALUES.compiled.fullmatch(joined)
-        ):
-            if not values:
-                return None, [], True
-            names = "".join(parts[0:-1:2])
-            names = names.replace(" ", "").replace("\t", "").replace("=", "")
-            return None, list(zip(names.split(","), values, strict=True)), True
     canonical = _CANONICAL_LIST.compiled.fullmatch(value, start) is not None
     if not canonical and not _WELL_FORMED.compiled.fullmatch(value, start):
         _locate_error(value, start)

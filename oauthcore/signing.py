@@ -13,8 +13,8 @@ import time
 from binascii import b2a_base64
 from bisect import bisect_left
 
-from .base_string import assemble_encoded, body_text, encoded_form_pairs, normalize_encoded
-from .encoding import percent_encode
+from .base_string import assemble_encoded, body_text, encoded_form_items, normalize_items
+from .encoding import ITEM_SEPARATOR, percent_encode
 from .header import is_oauth_authorization, render_authorization
 from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .records import Consumer, Request, Token
@@ -124,9 +124,9 @@ def sign(
         is_form = True
 
     # The request's own parameters, encoded (§3.4.1.3.1); OAuth ones must not be there already.
-    pairs = encoded_form_pairs(request.query)
+    items = encoded_form_items(request.query)
     if is_form:
-        pairs.extend(encoded_form_pairs(body_text(request)))
+        items.extend(encoded_form_items(body_text(request)))
     if placement is _HEADER:
         if request.header("Authorization") is not None:
             raise ValueError(
@@ -167,13 +167,13 @@ def sign(
     if version:
         oauth.append(("oauth_version", "1.0"))
 
-    own = pairs[:]  # the sort below mixes them with ours; kept for the error message only
-    pairs.extend(oauth)
-    normalized = normalize_encoded(pairs)
+    own = items[:]  # the sort below mixes them with ours; kept for the error message only
+    items.extend(map(ITEM_SEPARATOR.join, oauth))
+    normalized = normalize_items(items)
     # Sorted, every oauth_* name sits in one run: more there than we added means the request
     # already carried a protocol parameter. Two bisections instead of a test per parameter.
-    if bisect_left(pairs, ("oauth`",)) - bisect_left(pairs, ("oauth_",)) != len(oauth):
-        name = next(name for name, _ in own if name.startswith("oauth_"))
+    if bisect_left(items, "oauth`") - bisect_left(items, "oauth_") != len(oauth):
+        name = next(item for item in own if item.startswith("oauth_")).partition(ITEM_SEPARATOR)[0]
         raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
     base = assemble_encoded(request.method, request.encoded_base_string_uri, normalized)
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))

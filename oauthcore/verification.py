@@ -20,14 +20,9 @@ from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
 
-from .base_string import (
-    assemble_encoded,
-    body_text,
-    encoded_form_pairs,
-    normalize_encoded,
-)
+from .base_string import assemble_encoded, body_text, encoded_form_items, normalize_items
 from .credentials import CredentialStore, TokenKind
-from .encoding import percent_decode
+from .encoding import ITEM_SEPARATOR, percent_decode
 from .errors import (
     ConsumerKeyUnknown,
     NonceUsed,
@@ -40,7 +35,7 @@ from .errors import (
     VerifierInvalid,
     VersionRejected,
 )
-from .header import is_oauth_authorization, parse_authorization_encoded
+from .header import is_oauth_authorization, parse_authorization_encoded, split_plain
 from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
@@ -70,6 +65,8 @@ _OPTIONAL = (
 )
 _KNOWN = frozenset(_REQUIRED + _OPTIONAL)
 _REQUIRED_SET = frozenset(_REQUIRED)
+# How the oauth_signature item starts (§3.4.1.3.1: the signature never signs itself).
+_SIGNATURE_ITEM = "oauth_signature" + ITEM_SEPARATOR
 # Enum members looked up once: attribute access on an Enum class is slow before Python 3.12.
 _QUERY, _HEADER, _BODY = Placement.QUERY, Placement.HEADER, Placement.BODY
 # More digits than any time this century needs; it also keeps int() far from its slow sizes.
@@ -100,10 +97,10 @@ _PLACE_NAMES = {
     Placement.BODY: "the form body",
 }
 
-EncodedPairs = tuple[tuple[str, str], ...]
 
-
-@frozen
+# Not slotted: a frozen attrs class with a __dict__ gets an __init__ that fills the dict directly,
+# several times cheaper than a slot assignment per field, and one is made per received request.
+@frozen(slots=False)
 class OAuthParams:
     """The protocol parameters of a received request, decoded, from one location (RFC 5849 §3.1).
 
@@ -124,9 +121,10 @@ class OAuthParams:
     realm: str | None
     placement: Placement
     # What parse() saw, so check() need not read the request again: the request itself (to make
-    # sure check() gets the same one) and its signed parameters, encoded, oauth_signature left out.
+    # sure check() gets the same one) and the normalized string of its signed parameters
+    # (§3.4.1.3.2), oauth_signature left out.
     _request: Request | None = field(default=None, init=False, repr=False, eq=False)
-    _signed: EncodedPairs = field(default=(), init=False, repr=False, eq=False)
+    _normalized: str = field(default="", init=False, repr=False, eq=False)
 
 
 @frozen
@@ -148,19 +146,19 @@ def _preview(value: str, limit: int = 40) -> str:
 
 
 def _take_oauth(
-    pairs: list[tuple[str, str]],
+    items: list[str],
     placement: Placement,
     found: dict[str, str],
-    signed: list[tuple[str, str]],
+    signed: list[str],
 ) -> bool:
-    """Put a location's encoded pairs in ``signed`` and its ``oauth_*`` ones, decoded, in ``found``.
+    """Put a location's encoded items in ``signed`` and its ``oauth_*`` ones, decoded, in ``found``.
 
     True when the location held any ``oauth_*`` parameter.
     """
     # One pass picks the protocol parameters out; the checks below then run on sets, in C.
-    oauth = [pair for pair in pairs if pair[0][:6] == "oauth_"]
+    oauth = [item.partition(ITEM_SEPARATOR)[::2] for item in items if item[:6] == "oauth_"]
     if not oauth:
-        signed.extend(pairs)
+        signed.extend(items)
         return False
     if found:
         raise ParameterRejected(
@@ -184,7 +182,7 @@ def _take_oauth(
     # Known protocol parameter names are unreserved: encoded and decoded alike.
     for name, value in oauth:
         found[name] = percent_decode(value)
-    signed.extend([pair for pair in pairs if pair[0] != "oauth_signature"])
+    signed.extend([item for item in items if not item.startswith(_SIGNATURE_ITEM)])
     return True
 
 
@@ -202,6 +200,85 @@ def _check_presence(found: dict[str, str]) -> None:
             )
 
 
+def _timestamp(found: dict[str, str]) -> int:
+    """The value of ``oauth_timestamp``: ASCII digits, and not absurdly many (§3.3)."""
+    text = found["oauth_timestamp"]
+    if not (text.isascii() and text.isdigit()):
+        raise ParameterRejected(
+            "oauth_timestamp must be a whole number of seconds since 1970-01-01 in ASCII digits"
+            f" (RFC 5849 §3.3), got {_preview(text)}",
+            parameter="oauth_timestamp",
+        )
+    if len(text) > _MAX_TIMESTAMP_DIGITS:
+        raise TimestampRefused(
+            f"oauth_timestamp has {len(text)} digits, far beyond any current time (RFC 5849 §3.3)"
+        )
+    return int(text)
+
+
+def _params(
+    request: Request,
+    found: dict[str, str],
+    signed: list[str],
+    placement: Placement,
+    realm: str | None,
+) -> OAuthParams:
+    get = found.get
+    # Positional: a call with keywords costs the interpreter a dict of them.
+    params = OAuthParams(
+        found["oauth_consumer_key"],
+        get("oauth_token")
+        or None,  # empty: how some clients say "no token" (§3.1 allows omitting it)
+        found["oauth_signature_method"],
+        found["oauth_signature"],
+        _timestamp(found),
+        found["oauth_nonce"],
+        get("oauth_version"),
+        get("oauth_callback"),
+        get("oauth_verifier"),
+        get("oauth_body_hash"),
+        realm,
+        placement,
+    )
+    object.__setattr__(params, "_request", request)
+    object.__setattr__(params, "_normalized", normalize_items(signed))
+    return params
+
+
+def _parse_plain(request: Request) -> OAuthParams | None:
+    """``parse`` for the request most clients send, or ``None`` to leave it to ``_parse_any``.
+
+    That request has one Authorization header of the plain shape (see ``split_plain``) holding
+    every required protocol parameter once and none empty, and none in its query or form body.
+    Everything this path accepts, ``_parse_any`` reads the same way; the tests prove it.
+    """
+    header = None
+    for name, value in request.headers:
+        if name.lower() == "authorization":
+            if header is not None:
+                return None
+            header = value
+    split = None if header is None else split_plain(header, _KNOWN)
+    if split is None:
+        return None
+    names, values, decoded = split
+    found = dict(zip(names, decoded, strict=True))
+    if not (
+        len(found) == len(names) and found.keys() >= _REQUIRED_SET and "" not in found.values()
+    ):
+        return None
+    signed = encoded_form_items(request.query)
+    if request.is_form:
+        signed.extend(encoded_form_items(body_text(request)))
+    # A protocol parameter elsewhere is an error (§3.5) that the full path reports.
+    if any(item[:6] == "oauth_" for item in signed):
+        return None
+    own = list(map(ITEM_SEPARATOR.join, zip(names, values, strict=True)))
+    del own[names.index("oauth_signature")]
+    signed.extend(own)
+    return _params(request, found, signed, _HEADER, None)
+
+
 def parse(request: Request) -> OAuthParams:
     """Read the OAuth protocol parameters of a received request (RFC 5849 §3.1, §3.5).
 
@@ -211,12 +288,17 @@ def parse(request: Request) -> OAuthParams:
     """
     if not isinstance(request, Request):
         raise TypeError(f"request must be an oauthcore.Request, not {type(request).__name__}")
+    return _parse_plain(request) or _parse_any(request)
+
+
+def _parse_any(request: Request) -> OAuthParams:
+    """``parse`` for every request: each location read in full, each fault reported."""
     found: dict[str, str] = {}
-    signed: list[tuple[str, str]] = []
+    signed: list[str] = []
     placement: Placement | None = None
     realm: str | None = None
 
-    if _take_oauth(encoded_form_pairs(request.query), _QUERY, found, signed):
+    if _take_oauth(encoded_form_items(request.query), _QUERY, found, signed):
         placement = _QUERY
     headers = [v for v in request.header_values("Authorization") if is_oauth_authorization(v)]
     if len(headers) > 1:
@@ -225,10 +307,11 @@ def parse(request: Request) -> OAuthParams:
         )
     if headers:
         realm, header_pairs = parse_authorization_encoded(headers[0])
-        if _take_oauth(header_pairs, _HEADER, found, signed):
+        items = list(map(ITEM_SEPARATOR.join, header_pairs))
+        if _take_oauth(items, _HEADER, found, signed):
             placement = _HEADER
     if request.is_form and _take_oauth(
-        encoded_form_pairs(body_text(request)), _BODY, found, signed
+        encoded_form_items(body_text(request)), _BODY, found, signed
     ):
         placement = _BODY
 
@@ -241,46 +324,16 @@ def parse(request: Request) -> OAuthParams:
     # The usual case costs two C-level checks; only a failing request walks the names.
     if not (found.keys() >= _REQUIRED_SET and "" not in found.values()):
         _check_presence(found)
-
-    text = found["oauth_timestamp"]
-    if not (text.isascii() and text.isdigit()):
-        raise ParameterRejected(
-            "oauth_timestamp must be a whole number of seconds since 1970-01-01 in ASCII digits"
-            f" (RFC 5849 §3.3), got {_preview(text)}",
-            parameter="oauth_timestamp",
-        )
-    if len(text) > _MAX_TIMESTAMP_DIGITS:
-        raise TimestampRefused(
-            f"oauth_timestamp has {len(text)} digits, far beyond any current time (RFC 5849 §3.3)"
-        )
-
-    params = OAuthParams(
-        consumer_key=found["oauth_consumer_key"],
-        # An empty oauth_token is how some clients say "no token" (§3.1 lets them omit it).
-        token=found.get("oauth_token") or None,
-        signature_method=found["oauth_signature_method"],
-        signature=found["oauth_signature"],
-        timestamp=int(text),
-        nonce=found["oauth_nonce"],
-        version=found.get("oauth_version"),
-        callback=found.get("oauth_callback"),
-        verifier=found.get("oauth_verifier"),
-        body_hash=found.get("oauth_body_hash"),
-        realm=realm,
-        placement=placement,
-    )
-    object.__setattr__(params, "_request", request)
-    object.__setattr__(params, "_signed", tuple(signed))
-    return params
+    return _params(request, found, signed, placement, realm)
 
 
-def _signed_pairs(request: Request, params: OAuthParams) -> list[tuple[str, str]]:
+def _normalized(request: Request, params: OAuthParams) -> str:
     if params._request is not request:
         again = parse(request)
         if again != params:
             raise ValueError("params were not parsed from this request: pass parse(request)")
         params = again
-    return list(params._signed)
+    return params._normalized
 
 
 def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
@@ -368,9 +421,8 @@ def _signature_matches(
     token: Token | None,
 ) -> bool:
     """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
-    pairs = _signed_pairs(request, params)
     base = assemble_encoded(
-        request.method, request.encoded_base_string_uri, normalize_encoded(pairs)
+        request.method, request.encoded_base_string_uri, _normalized(request, params)
     )
     if isinstance(method, RsaMethod):
         if consumer.rsa_key is None:

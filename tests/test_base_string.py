@@ -17,8 +17,8 @@ from oauthcore import (
     render_authorization,
     signature_base,
 )
-from oauthcore.base_string import assemble, body_text, encode_pairs, encoded_form_pairs
-from oauthcore.encoding import decode_form, encode_form_component
+from oauthcore.base_string import assemble, body_text, encoded_form_items, normalize_items
+from oauthcore.encoding import ITEM_SEPARATOR, decode_form, encode_form_component, percent_encode
 from oauthcore.header import is_oauth_authorization
 from tests.vectors import (
     RFC_351_AUTHORIZATION,
@@ -34,6 +34,20 @@ from tests.vectors import (
 )
 
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
+
+
+def encode_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The definition: percent-encode every name and value (§3.6)."""
+    return [(percent_encode(name), percent_encode(value)) for name, value in pairs]
+
+
+def encoded_form_pairs(data: str) -> list[tuple[str, str]]:
+    """The library's encoded items of ``data``, split back into (name, value) pairs."""
+    return [(name, value) for name, _, value in map(_split_item, encoded_form_items(data))]
+
+
+def _split_item(item: str) -> tuple[str, str, str]:
+    return item.partition(ITEM_SEPARATOR)
 
 
 def rfc_3411_request() -> Request:
@@ -79,7 +93,7 @@ def test_rfc_3412_base_string_uri(url: str, uri: str) -> None:
 @pytest.mark.parametrize(("form", "normalized"), WIKI_NORMALIZE)
 def test_wiki_normalize_table(form: str, normalized: str) -> None:
     assert normalize_parameters(decode_form(form)) == normalized
-    assert "&".join(f"{n}={v}" for n, v in sorted(encoded_form_pairs(form))) == normalized
+    assert normalize_items(encoded_form_items(form)) == normalized
 
 
 def test_wiki_concatenate_examples() -> None:

@@ -1,0 +1,116 @@
+"""parse()'s path for the usual request reads it exactly as the full path does (RFC 5849 §3.5).
+
+``_parse_plain`` splits a plain Authorization header on its quotes instead of running the grammar;
+whatever it accepts, ``_parse_any`` (the full reading) must accept with the same result, and
+whatever is not in its shape it must hand on. Hypothesis builds headers from the pieces that
+could confuse a split: commas, quotes, blanks, escapes, ``realm``, repeats and unknown names.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oauthcore import Consumer, OAuthError, Placement, Request, Token, parse, sign
+from oauthcore.header import parse_authorization_encoded, split_plain
+from oauthcore.verification import _KNOWN, _parse_any, _parse_plain
+
+URL = "https://api.example.com/photos?size=large&tag=a%2Bb"
+BASE = {
+    "oauth_consumer_key": "ck",
+    "oauth_signature_method": "HMAC-SHA1",
+    "oauth_signature": "c2ln%2B%2F%3D",
+    "oauth_timestamp": "1700000000",
+    "oauth_nonce": "n0nce",
+    "oauth_token": "tok",
+    "oauth_version": "1.0",
+}
+
+NAMES = st.sampled_from([*sorted(_KNOWN), "realm", "extra", "oauth_other", "oauth_nonce "])
+VALUES = st.lists(
+    st.sampled_from(
+        ["a", "Z", "9", "-", "~", "%2B", "%2b", "%41", "%C3%A9", "%FF", ",", " ", '\\"']
+    ),
+    max_size=6,
+).map("".join)
+SEPARATORS = st.sampled_from([", ", ",", " , ", ",\t", ",  ", ""])
+
+
+def outcome(reader: object, request: Request) -> object:
+    try:
+        params = reader(request)  # type: ignore[operator]
+    except OAuthError as exc:
+        return type(exc)
+    return params if params is None else (params, params._normalized)
+
+
+@settings(max_examples=400)
+@given(
+    st.dictionaries(NAMES, VALUES, max_size=4),
+    st.lists(SEPARATORS, min_size=12, max_size=12),
+    st.booleans(),
+)
+def test_plain_path_agrees_with_the_full_reading(
+    changes: dict[str, str], separators: list[str], form: bool
+) -> None:
+    params = {**BASE, **changes}
+    parts = [f'{name}="{value}"' for name, value in params.items()]
+    header = "OAuth " + "".join(
+        part + sep for part, sep in zip(parts, separators, strict=False)
+    ).rstrip(", ")
+    headers = [("Authorization", header)]
+    body = b""
+    if form:
+        headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+        body = b"status=caf%C3%A9+au+lait&n=1"
+    request = Request("POST", URL, headers, body)
+    fast = outcome(_parse_plain, request)
+    full = outcome(_parse_any, request)
+    if fast is not None:
+        assert fast == full
+    assert outcome(parse, request) == full
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(["o", "a", "=", '"', ",", " ", "%", "2", "B", "\\"]), max_size=40))
+def test_split_plain_accepts_only_what_the_grammar_accepts(tail: str) -> None:
+    for value in (f"OAuth {tail}", f'OAuth oauth_nonce="{tail}"', f'OAuth oauth_nonce={tail}"'):
+        split = split_plain(value, _KNOWN)
+        if split is None:
+            continue
+        names, encoded, decoded = split
+        assert parse_authorization_encoded(value) == (None, list(zip(names, encoded, strict=True)))
+        assert len(decoded) == len(names)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('OAuth oauth_nonce="a", oauth_token="b"', ["oauth_nonce", "oauth_token"]),
+        ('OAuth oauth_nonce="a",oauth_token="b"', ["oauth_nonce", "oauth_token"]),
+        ('OAuth oauth_nonce="a,b", oauth_token="c"', None),  # a comma in a value
+        ('OAuth oauth_nonce="a"  , oauth_token="b"', None),  # blanks: the full grammar reads it
+        ('OAuth realm="x", oauth_nonce="a"', None),  # realm is never plain
+        ('OAuth oauth_nonce="a", oauth_nonce="b"', ["oauth_nonce", "oauth_nonce"]),
+        ('OAuth oauth_nonce=, oauth_token="a"', None),
+        ('OAuth oauth_nonce="a" ', None),
+        ('OAuth oauth_nonce="""', None),  # an odd number of quotes
+        ('OAuth oauth_nonce="%e9"', None),  # lower-case escape: not canonical
+        ('oauth oauth_nonce="a"', None),
+        ("OAuth ", None),
+    ],
+)
+def test_split_plain_shapes(header: str, expected: list[str] | None) -> None:
+    split = split_plain(header, _KNOWN)
+    assert (None if split is None else split[0]) == expected
+
+
+def test_signed_requests_take_the_plain_path_and_verify() -> None:
+    consumer, token = Consumer("ck", "cs"), Token("tk", "ts")
+    for placement in Placement:
+        request = sign(Request("GET", URL), consumer, token, placement=placement)
+        fast = _parse_plain(request)
+        assert (fast is not None) == (placement is Placement.HEADER)
+        assert parse(request) == _parse_any(request)
+        assert parse(request)._normalized == _parse_any(request)._normalized
