@@ -69,14 +69,26 @@ def normalize_parameters(params: Iterable[tuple[str, str]]) -> str:
     return normalize_items(encode_items(params))
 
 
+def encoded_parameters(items: list[str]) -> str:
+    """Sorted ``items`` as the base string holds them: normalized, then encoded again (§3.4.1.1).
+
+    Normalized parameters hold only encoded text, ``&`` and ``=``, so three replacements encode
+    them, and the first is skipped when there is no ``%``.
+    """
+    joined = "&".join(items)
+    if "%" in joined:
+        joined = joined.replace("%", "%25")
+    return joined.replace("&", "%26").replace(ITEM_SEPARATOR, "%3D")
+
+
 def assemble(method: str, uri: str, normalized: str) -> str:
     """Join method, encoded URI and encoded normalized parameters with ``&`` (§3.4.1.1)."""
-    return assemble_encoded(method, percent_encode(uri), normalized)
+    return assemble_encoded(method, percent_encode(uri), encode_encoded(normalized))
 
 
-def assemble_encoded(method: str, encoded_uri: str, normalized: str) -> str:
-    """``assemble`` for a base string URI that is already percent-encoded (§3.4.1.1)."""
-    return f"{method}&{encoded_uri}&{encode_encoded(normalized)}"
+def assemble_encoded(method: str, encoded_uri: str, encoded_parameters: str) -> str:
+    """``assemble`` for a URI and normalized parameters that are already encoded (§3.4.1.1)."""
+    return f"{method}&{encoded_uri}&{encoded_parameters}"
 
 
 def collect_parameters(request: Request, *, with_signature: bool = False) -> list[tuple[str, str]]:

@@ -6,8 +6,8 @@ possessive or atomic and the quoted-string alternatives, ``[^"\\]`` and ``\\.``,
 nothing is ever retried: time is linear in the header's length whatever the input. Only a header
 that fails the check is walked again, parameter by parameter, to say where it goes wrong. Quoted
 values are unescaped (quoted-pair) once and percent-decoded once; a comma or the word ``realm``
-inside a quoted value is just text. A verifier first tries ``split_plain``: a header in the exact
-shape clients send, with names it knows, is split on its quotes by C-level string methods, and
+inside a quoted value is just text. A verifier first tries ``read_plain``: a header in the exact
+shape clients send is checked by one expression and split by C-level string methods, and
 anything else comes here.
 """
 
@@ -17,14 +17,14 @@ import re
 from typing import NoReturn
 
 from ._lazy import LazyPattern
-from .encoding import CANONICAL_TEXT, encode_component, percent_decode
+from .encoding import CANONICAL_TEXT, ITEM_SEPARATOR, encode_component, percent_decode
 from .errors import ParameterRejected
 
 __all__ = [
     "parse_authorization",
     "parse_authorization_encoded",
+    "read_plain",
     "render_authorization",
-    "split_plain",
 ]
 
 _SCHEME = re.compile(r"[ \t]*OAuth(?:[ \t]+|$)", re.IGNORECASE)
@@ -46,11 +46,9 @@ _CANONICAL_ONE = (
 _CANONICAL_LIST = LazyPattern(
     rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
 )
-# Commonest of all, as clients send it: ``name="value"`` pairs joined by ``,`` or ``, ``, values of
-# unreserved characters and a base64 signature's escapes. The values, joined by ``"`` (which no
-# value can hold once the header is split on quotes), are checked in one C-level pass.
-_BASE64_VALUES = re.compile(r'(?:[A-Za-z0-9\-._~"]++|%2B|%2F|%3D)*+').fullmatch
-_CANONICAL_VALUES = LazyPattern(rf'{CANONICAL_TEXT}(?:"{CANONICAL_TEXT})*+')
+# The plain header (see ``read_plain``), checked whole in one C-level pass.
+_PLAIN_PAIR = r'(?!realm=)[a-z_]++="(?:[A-Za-z0-9\-._~]++|%2B|%2F|%3D)*+"'
+_PLAIN_HEADER = re.compile(rf"OAuth {_PLAIN_PAIR}(?:, ?+{_PLAIN_PAIR})*+").fullmatch
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 _REALM_UNSAFE = re.compile(r"[\x00-\x1f\x7f]").search
@@ -104,35 +102,25 @@ def parse_authorization_encoded(value: str) -> tuple[str | None, list[tuple[str,
     return realm, [(encode_component(name), encode_component(text)) for name, text in raw]
 
 
-def split_plain(value: str, known: frozenset[str]) -> tuple[list[str], list[str], list[str]] | None:
-    """Names, encoded values and decoded values of a header in the shape clients send (§3.5.1).
+def read_plain(value: str) -> tuple[list[str], dict[str, str]] | None:
+    """A plain header's encoded items, and its values by name, decoded (§3.5.1).
 
-    That shape is ``OAuth `` and ``name="value"`` pairs joined by ``,`` or ``, ``, every name in
-    ``known`` (plain names only: no quote, comma, ``=`` or blank), every value canonical (§3.6).
-    ``None`` for anything else, which ``parse_authorization_encoded`` reads in full.
+    Plain is the shape clients send: ``OAuth `` and ``name="value"`` pairs joined by ``,`` or
+    ``, ``, names of lower-case letters and ``_`` (as every protocol parameter's), values of
+    unreserved characters and a base64 value's escapes, so already canonical (§3.6); no realm.
+    An item is ``name``, ``ITEM_SEPARATOR``, encoded ``value``. A repeated name shows as fewer
+    names than items. ``None`` for any other header: ``parse_authorization_encoded`` reads it.
     """
-    if not value.startswith("OAuth "):
+    if not _PLAIN_HEADER(value):
         return None
-    # Split on the quotes, the values are at the odd places; the even places, joined again by
-    # quotes, must read exactly ``n1=",n2=",...,nk="``. With every name known (so free of quotes,
-    # commas and blanks), that settles where each pair starts and ends: no parser loop is needed.
-    parts = value[6:].split('"')
-    template = '"'.join(parts[::2]).replace('", ', '",')
-    if not (len(parts) & 1 and template.endswith('="')):  # an even number of quotes, then
-        return None
-    names = template[:-2].split('=",')
-    if not known.issuperset(names):
-        return None
-    values = parts[1::2]
-    joined = '"'.join(values)
-    if _BASE64_VALUES(joined):
-        if "%" not in joined:
-            return names, values, values
-        decoded = joined.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
-        return names, values, decoded.split('"')
-    if _CANONICAL_VALUES.compiled.fullmatch(joined):
-        return names, values, [percent_decode(text) for text in values]
-    return None
+    # The shape is proven: each opening quote follows "=", each closing one precedes "," or the
+    # end, and no value holds either, so C-level passes over the whole header take it apart.
+    text = value[6:-1].replace('", ', '",').replace('="', ITEM_SEPARATOR)
+    items = text.split('",')
+    if "%" in text:  # the escapes of a base64 value, the only ones a plain header holds
+        text = text.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+    flat = text.replace('",', ITEM_SEPARATOR).split(ITEM_SEPARATOR)
+    return items, dict(zip(flat[::2], flat[1::2]))  # noqa: B905 - equal by the shape
 
 
 def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from binascii import Error as BinasciiError
 from binascii import a2b_base64, b2a_base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Protocol, runtime_checkable
 
 from attrs import frozen
@@ -65,11 +66,26 @@ def _b64(digest: bytes) -> str:
     return b2a_base64(digest, newline=False).decode("ascii")
 
 
-def _same(a: str, b: str) -> bool:
-    # compare_digest on str insists on ASCII; a hostile signature may not be, so compare bytes.
-    import hmac  # here, not at the top: it loads OpenSSL, which ``import oauthcore`` defers
+# ``hmac`` once imported. Importing it loads OpenSSL, which ``import oauthcore`` defers to the
+# first signature; an import statement in every call would cost more than a comparison.
+_hmac: ModuleType | None = None
 
-    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8"))
+
+def _load_hmac() -> ModuleType:
+    global _hmac  # set once, on first use
+    import hmac
+
+    _hmac = hmac
+    return hmac
+
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of a received value ``a`` with the expected ASCII value ``b``."""
+    compare: Callable[[str | bytes, str | bytes], bool] = (_hmac or _load_hmac()).compare_digest
+    if a.isascii():
+        return compare(a, b)
+    # compare_digest on str insists on ASCII; a hostile signature may not be, so compare bytes.
+    return compare(a.encode("utf-8", "surrogatepass"), b.encode("utf-8"))
 
 
 @frozen
@@ -87,9 +103,8 @@ class HmacMethod:
     def sign(self, base_string: str, consumer: Consumer, token: Token | None) -> str:
         """Base64 of HMAC(signing key, base string) (§3.4.2)."""
         key = signing_key(consumer, token).encode("utf-8")
-        import hmac  # here, not at the top: it loads OpenSSL, which ``import oauthcore`` defers
-
-        return _b64(hmac.digest(key, base_string.encode("utf-8"), self.digest))
+        digest: Callable[[bytes, bytes, str], bytes] = (_hmac or _load_hmac()).digest
+        return _b64(digest(key, base_string.encode("utf-8"), self.digest))
 
     def verify(
         self, base_string: str, signature: str, consumer: Consumer, token: Token | None

@@ -13,7 +13,7 @@ import time
 from binascii import b2a_base64
 from bisect import bisect_left
 
-from .base_string import assemble_encoded, body_text, encoded_form_items, normalize_items
+from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
 from .encoding import ITEM_SEPARATOR, percent_encode
 from .header import is_oauth_authorization, render_authorization
 from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
@@ -169,13 +169,14 @@ def sign(
 
     own = items[:]  # the sort below mixes them with ours; kept for the error message only
     items.extend(map(ITEM_SEPARATOR.join, oauth))
-    normalized = normalize_items(items)
+    items.sort()
+    parameters = encoded_parameters(items)
     # Sorted, every oauth_* name sits in one run: more there than we added means the request
     # already carried a protocol parameter. Two bisections instead of a test per parameter.
     if bisect_left(items, "oauth`") - bisect_left(items, "oauth_") != len(oauth):
         name = next(item for item in own if item.startswith("oauth_")).partition(ITEM_SEPARATOR)[0]
         raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
-    base = assemble_encoded(request.method, request.encoded_base_string_uri, normalized)
+    base = assemble_encoded(request.method, request.encoded_base_string_uri, parameters)
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
 
     if placement is _HEADER:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import functools
 import hmac
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
 
-from .base_string import assemble_encoded, body_text, encoded_form_items, normalize_items
+from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
 from .credentials import CredentialStore, TokenKind
 from .encoding import ITEM_SEPARATOR, percent_decode
 from .errors import (
@@ -35,7 +36,7 @@ from .errors import (
     VerifierInvalid,
     VersionRejected,
 )
-from .header import is_oauth_authorization, parse_authorization_encoded, split_plain
+from .header import is_oauth_authorization, parse_authorization_encoded, read_plain
 from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
@@ -121,10 +122,10 @@ class OAuthParams:
     realm: str | None
     placement: Placement
     # What parse() saw, so check() need not read the request again: the request itself (to make
-    # sure check() gets the same one) and the normalized string of its signed parameters
-    # (§3.4.1.3.2), oauth_signature left out.
+    # sure check() gets the same one) and its signed parameters, oauth_signature left out,
+    # normalized and encoded as the base string holds them (§3.4.1.1, §3.4.1.3.2).
     _request: Request | None = field(default=None, init=False, repr=False, eq=False)
-    _normalized: str = field(default="", init=False, repr=False, eq=False)
+    _parameters: str = field(default="", init=False, repr=False, eq=False)
 
 
 @frozen
@@ -240,17 +241,19 @@ def _params(
         realm,
         placement,
     )
-    object.__setattr__(params, "_request", request)
-    object.__setattr__(params, "_normalized", normalize_items(signed))
+    # Filled as attrs' own __init__ fills a frozen record: through its __dict__.
+    params.__dict__["_request"] = request
+    signed.sort()  # already sorted on the plain path: then one pass to see it
+    params.__dict__["_parameters"] = encoded_parameters(signed)
     return params
 
 
 def _parse_plain(request: Request) -> OAuthParams | None:
     """``parse`` for the request most clients send, or ``None`` to leave it to ``_parse_any``.
 
-    That request has one Authorization header of the plain shape (see ``split_plain``) holding
-    every required protocol parameter once and none empty, and none in its query or form body.
-    Everything this path accepts, ``_parse_any`` reads the same way; the tests prove it.
+    That request has one Authorization header of the plain shape (see ``plain_items``) holding
+    every required protocol parameter once, only known ones, none empty, and none in its query
+    or form body. Whatever this path accepts, ``_parse_any`` reads the same way (tested).
     """
     header = None
     for name, value in request.headers:
@@ -258,24 +261,24 @@ def _parse_plain(request: Request) -> OAuthParams | None:
             if header is not None:
                 return None
             header = value
-    split = None if header is None else split_plain(header, _KNOWN)
-    if split is None:
+    plain = None if header is None else read_plain(header)
+    # Every value is quoted and none holds a quote: an empty one shows as ="" in the header.
+    if header is None or plain is None or '=""' in header:
         return None
-    names, values, decoded = split
-    found = dict(zip(names, decoded, strict=True))
-    if not (
-        len(found) == len(names) and found.keys() >= _REQUIRED_SET and "" not in found.values()
-    ):
+    own, found = plain
+    if not (len(found) == len(own) and _KNOWN >= found.keys() >= _REQUIRED_SET):
         return None
     signed = encoded_form_items(request.query)
     if request.is_form:
         signed.extend(encoded_form_items(body_text(request)))
-    # A protocol parameter elsewhere is an error (§3.5) that the full path reports.
-    if any(item[:6] == "oauth_" for item in signed):
-        return None
-    own = list(map(ITEM_SEPARATOR.join, zip(names, values, strict=True)))
-    del own[names.index("oauth_signature")]
     signed.extend(own)
+    signed.sort()
+    # Sorted, the oauth_* items sit in one run: more there than the header's means a protocol
+    # parameter elsewhere too, an error (§3.5) that the full path reports.
+    start = bisect_left(signed, "oauth_")
+    if bisect_left(signed, "oauth`", start) - start != len(own):
+        return None
+    del signed[bisect_left(signed, _SIGNATURE_ITEM, start)]
     return _params(request, found, signed, _HEADER, None)
 
 
@@ -327,13 +330,13 @@ def _parse_any(request: Request) -> OAuthParams:
     return _params(request, found, signed, placement, realm)
 
 
-def _normalized(request: Request, params: OAuthParams) -> str:
+def _parameters(request: Request, params: OAuthParams) -> str:
     if params._request is not request:
         again = parse(request)
         if again != params:
             raise ValueError("params were not parsed from this request: pass parse(request)")
         params = again
-    return params._normalized
+    return params._parameters
 
 
 def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
@@ -393,12 +396,12 @@ def _check_structure(
 
 def _check_timestamp(params: OAuthParams, window: int, now: float) -> None:
     """Refuse a timestamp more than ``window`` seconds from ``now``, either way (§3.3)."""
-    if isinstance(window, bool) or not isinstance(window, int):
+    if type(window) is not int and (isinstance(window, bool) or not isinstance(window, int)):
         raise TypeError(f"window must be an int of seconds, not {type(window).__name__}")
     if window < 0:
         raise ValueError(f"window must not be negative, got {window}")
     skew = params.timestamp - now
-    if abs(skew) > window:
+    if skew > window or -skew > window:
         where = "in the future" if skew > 0 else "in the past"
         current = int(now)
         raise TimestampRefused(
@@ -422,7 +425,7 @@ def _signature_matches(
 ) -> bool:
     """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
     base = assemble_encoded(
-        request.method, request.encoded_base_string_uri, _normalized(request, params)
+        request.method, request.encoded_base_string_uri, _parameters(request, params)
     )
     if isinstance(method, RsaMethod):
         if consumer.rsa_key is None:

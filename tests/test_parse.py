@@ -120,9 +120,9 @@ def test_empty_token_means_no_token() -> None:
 
 def test_non_oauth_header_parameters_are_kept_for_the_signature() -> None:
     params = parse(with_header({**REQUIRED, "extra": "x y"}))
-    signed = params._normalized.split("&")
-    assert "extra=x%20y" in signed
-    assert all(not item.startswith("oauth_signature=") for item in signed)
+    signed = params._parameters.split("%26")
+    assert "extra%3Dx%2520y" in signed
+    assert all(not item.startswith("oauth_signature%3D") for item in signed)
 
 
 def test_repr_hides_signature_and_verifier() -> None:
@@ -273,4 +273,4 @@ def test_evolved_params_lose_the_parse_cache() -> None:
     assert params._request is not None
     copy = evolve(params, nonce="other")
     assert copy._request is None
-    assert copy._normalized == ""
+    assert copy._parameters == ""
