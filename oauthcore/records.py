@@ -33,6 +33,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # RFC 9110 §5.6.2 token characters: what an HTTP method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
 _COMMON_METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
+# Header names that need no check against the token grammar: most requests carry only these.
+_COMMON_HEADERS = frozenset(("Authorization", "Content-Type", "Accept", "User-Agent", "Host"))
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search  # controls other than tab
 # Everything printable in ASCII stays as written in a URL; only what cannot go on the wire changes.
@@ -127,7 +129,7 @@ def _to_extra(value: PairsLike | None) -> Pairs:
 def _to_headers(value: HeadersLike | None) -> Headers:
     headers = to_pairs(value, "headers")
     for name, text in headers:
-        if not _METHOD(name):
+        if name not in _COMMON_HEADERS and not _METHOD(name):
             raise ValueError(f"headers: {name!r} is not a valid header name")
         # isprintable() is false for every control character (and tab): a C loop far cheaper
         # than a regular expression over a long Authorization header. Only then look closer.
