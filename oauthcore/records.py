@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 from attrs import field, frozen
@@ -238,12 +238,14 @@ def parse_target(url: str) -> _Target:
     """
     # ``url`` is printable ASCII here (``_to_url`` saw to that), so RFC 3986's own splitting
     # expression is exact, and one C-level match replaces ``urlsplit`` and its properties.
-    match = cast("re.Match[str]", _URI_PARTS(url))  # every string matches: all parts optional
+    match = _URI_PARTS(url)
+    assert match is not None  # every string matches: all its parts are optional
     scheme, authority, path, query = match.groups()
     scheme = (scheme or "").lower()
     if scheme not in _DEFAULT_PORTS or authority is None:
         raise ValueError(f"url must be an absolute http:// or https:// URL, got {_short(url)}")
-    authority = authority.rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
+    if "@" in authority:
+        authority = authority.rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
     if authority.startswith("["):
         host, bracket, port_text = authority.partition("]")
         host = host.lower() + bracket
@@ -353,8 +355,9 @@ class Request:
     _form: bool = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_target", parse_target(self.url))
-        object.__setattr__(self, "_form", self.content_type == _FORM_TYPE)
+        # Written as attrs' own __init__ writes a frozen record's fields: into its __dict__.
+        self.__dict__["_target"] = parse_target(self.url)
+        self.__dict__["_form"] = _content_type(self.headers) == _FORM_TYPE
 
     @classmethod
     def build(

@@ -330,13 +330,12 @@ def _parse_any(request: Request) -> OAuthParams:
     return _params(request, found, signed, placement, realm)
 
 
-def _parameters(request: Request, params: OAuthParams) -> str:
-    if params._request is not request:
-        again = parse(request)
-        if again != params:
-            raise ValueError("params were not parsed from this request: pass parse(request)")
-        params = again
-    return params._parameters
+def _parameters_again(request: Request, params: OAuthParams) -> str:
+    """The encoded parameters of ``request``, for ``params`` parsed from another object."""
+    again = parse(request)
+    if again != params:
+        raise ValueError("params were not parsed from this request: pass parse(request)")
+    return again._parameters
 
 
 def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
@@ -369,7 +368,10 @@ def _check_structure(
             " (RFC 5849 §3.1)",
             parameter="oauth_version",
         )
-    method = _accepted_method(params, methods)
+    # The default, a plain dict, answers at once; anything else goes the general way.
+    method = methods.get(params.signature_method) if type(methods) is dict else None
+    if method is None:
+        method = _accepted_method(params, methods)
     if (
         method.name == "PLAINTEXT"
         and not allow_plaintext_over_http
@@ -424,9 +426,12 @@ def _signature_matches(
     token: Token | None,
 ) -> bool:
     """Recompute the base string and let the method compare in constant time (§3.2, §3.4)."""
-    base = assemble_encoded(
-        request.method, request.encoded_base_string_uri, _parameters(request, params)
-    )
+    # params from parse(request) carry the encoded parameters; anything else is read again.
+    if params._request is request:
+        parameters = params._parameters
+    else:
+        parameters = _parameters_again(request, params)
+    base = assemble_encoded(request.method, request.encoded_base_string_uri, parameters)
     if isinstance(method, RsaMethod):
         if consumer.rsa_key is None:
             # No public key to check against: the same work against the dummy key, then refuse.
