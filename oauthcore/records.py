@@ -189,6 +189,8 @@ def _to_url(value: object) -> str:
 
 
 def _to_body(value: object) -> bytes:
+    if type(value) is bytes:
+        return value
     if isinstance(value, bytearray):
         return bytes(value)
     if not isinstance(value, bytes):

@@ -115,6 +115,11 @@ def test_request_normalises_method_and_body() -> None:
     assert type(request.body) is bytes
     assert Request("GET", "https://example.com/").body == b""
 
+    class Payload(bytes):
+        pass
+
+    assert Request("PUT", "https://example.com/", body=Payload(b"raw")).body == b"raw"
+
 
 @pytest.mark.parametrize(
     ("method", "error", "message"),
