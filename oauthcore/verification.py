@@ -224,12 +224,13 @@ def _params(
     placement: Placement,
     realm: str | None,
 ) -> OAuthParams:
+    """The record of a parsed request: ``found`` decoded by name, ``signed`` as encoded items."""
     get = found.get
-    # Positional: a call with keywords costs the interpreter a dict of them.
+    # Positional: a call with keywords costs the interpreter a dict of them. An empty
+    # oauth_token is how some clients say "no token" (§3.1 lets them leave it out).
     params = OAuthParams(
         found["oauth_consumer_key"],
-        get("oauth_token")
-        or None,  # empty: how some clients say "no token" (§3.1 allows omitting it)
+        get("oauth_token") or None,
         found["oauth_signature_method"],
         found["oauth_signature"],
         _timestamp(found),
