@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from attrs import field, frozen
 
 from ._lazy import LazyPattern
-from .encoding import append_query, is_encoded, percent_encode
+from .encoding import append_query, encode_uri, percent_encode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
     from .rsa import KeyObject, RsaKey
@@ -267,11 +267,7 @@ def parse_target(url: str) -> _Target:
         if int(port_text) != _DEFAULT_PORTS[scheme]:
             host = f"{host}:{int(port_text)}"
     uri = f"{scheme}://{host}{path or '/'}"
-    # The usual URI needs only ``%``, ``:`` and ``/`` escaped (§3.6); anything else, the full way.
-    encoded = uri.replace("%", "%25").replace(":", "%3A").replace("/", "%2F")
-    if not is_encoded(encoded):
-        encoded = percent_encode(uri)
-    return _Target(uri, encoded, query or "")
+    return _Target(uri, encode_uri(uri), query or "")
 
 
 def _short(url: str) -> str:
