@@ -7,6 +7,7 @@ Secrets are ``repr=False``, and a ``Request``'s repr masks any ``oauth_signature
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,10 +41,8 @@ _CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search  # controls other than tab
 # Everything printable in ASCII stays as written in a URL; only what cannot go on the wire changes.
 _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 _NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
-# RFC 3986 Appendix B: scheme, authority, path, query (the fragment is dropped).
-_URI_PARTS = re.compile(
-    r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.DOTALL
-).fullmatch
+# RFC 3986 Appendix B, up to the path: scheme, authority, path (query and fragment split off).
+_URI_PARTS = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)").fullmatch
 
 
 def _spellings(name: str) -> str:
@@ -238,36 +237,61 @@ def parse_target(url: str) -> _Target:
     the path keeps its case, userinfo and fragment are dropped. Raises ``ValueError`` for a URL
     without scheme or host, with a scheme other than http(s), or with a bad port.
     """
-    # ``url`` is printable ASCII here (``_to_url`` saw to that), so RFC 3986's own splitting
+    # The fragment is never signed (nor sent); the query is signed as its parameters.
+    endpoint, _, query = (url.partition("#")[0] if "#" in url else url).partition("?")
+    # Only short URLs without userinfo are remembered: the cache holds no password, and hostile
+    # megabyte-long paths cannot fill memory.
+    work_out: Callable[[str], tuple[str, str]] = _endpoint
+    if len(endpoint) <= _REMEMBERED_LENGTH and "@" not in endpoint:
+        work_out = _remembered_endpoint
+    try:
+        uri, encoded_uri = work_out(endpoint)
+    except ValueError as error:
+        raise ValueError(f"{error}: {_short(url)}") from None
+    return _Target(uri, encoded_uri, query)
+
+
+def _endpoint(endpoint: str) -> tuple[str, str]:
+    """The base string URI of a URL without query or fragment, plain and encoded (§3.4.1.2).
+
+    Raises ``ValueError`` saying what is wrong; ``parse_target`` adds the URL, masked.
+    """
+    # ``endpoint`` is printable ASCII here (``_to_url`` saw to that), so RFC 3986's own splitting
     # expression is exact, and one C-level match replaces ``urlsplit`` and its properties.
-    match = _URI_PARTS(url)
+    match = _URI_PARTS(endpoint)
     assert match is not None  # every string matches: all its parts are optional
-    scheme, authority, path, query = match.groups()
+    scheme, authority, path = match.groups()
     scheme = (scheme or "").lower()
     if scheme not in _DEFAULT_PORTS or authority is None:
-        raise ValueError(f"url must be an absolute http:// or https:// URL, got {_short(url)}")
+        raise ValueError("url must be an absolute http:// or https:// URL")
     if "@" in authority:
         authority = authority.rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
     if authority.startswith("["):
         host, bracket, port_text = authority.partition("]")
         host = host.lower() + bracket
         if not bracket or (port_text and port_text[0] != ":"):
-            raise ValueError(f"url has an invalid IPv6 host: {_short(url)}")
+            raise ValueError("url has an invalid IPv6 host")
         port_text = port_text[1:]
     else:
         host, _, port_text = authority.partition(":")
         host = host.lower()
         if "[" in host or "]" in host:  # no reg-name holds a bracket; urlsplit refuses them too
-            raise ValueError(f"url has an invalid host: {_short(url)}")
+            raise ValueError("url has an invalid host")
     if not host or host == "[]":
-        raise ValueError(f"url has no host: {_short(url)}")
+        raise ValueError("url has no host")
     if port_text:
         if not (port_text.isdigit() and int(port_text) <= 65535):
-            raise ValueError(f"url has an invalid port: {_short(url)}")
+            raise ValueError("url has an invalid port")
         if int(port_text) != _DEFAULT_PORTS[scheme]:
             host = f"{host}:{int(port_text)}"
     uri = f"{scheme}://{host}{path or '/'}"
-    return _Target(uri, encode_uri(uri), query or "")
+    return uri, encode_uri(uri)
+
+
+# A provider receives, and a client sends, requests to a handful of endpoints, each with its own
+# query: their base string URIs are worked out once. At most 512, each at most 512 characters.
+_REMEMBERED_LENGTH = 512
+_remembered_endpoint = functools.lru_cache(maxsize=512)(_endpoint)
 
 
 def _short(url: str) -> str:

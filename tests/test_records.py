@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, sign
+from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, records, sign
 from oauthcore.records import parse_target, to_pairs
 from tests.vectors import RFC_3412_URIS
 
@@ -307,6 +307,51 @@ def test_parse_target_agrees_with_urlsplit(url: str) -> None:
         return  # urlsplit refuses it; parse_target may refuse it too, or read it per RFC 3986
     target = parse_target(url)
     assert (target.uri, target.query) == expected
+
+
+@settings(max_examples=300)
+@given(_URL_TEXT.map(lambda text: "http://" + text))
+def test_remembered_endpoints_give_what_a_first_reading_gives(url: str) -> None:
+    # The second reading of an endpoint comes from the cache: same result, same error.
+    records._remembered_endpoint.cache_clear()
+    try:
+        first: object = parse_target(url)
+    except ValueError as error:
+        first = str(error)
+    try:
+        again: object = parse_target(url)
+    except ValueError as error:
+        again = str(error)
+    assert again == first
+
+
+def test_endpoints_of_one_api_are_read_once_whatever_their_queries() -> None:
+    records._remembered_endpoint.cache_clear()
+    urls = [f"https://API.example/1.1/items.json?page={page}#top" for page in range(20)]
+    targets = [parse_target(url) for url in urls]
+    assert {target.uri for target in targets} == {"https://api.example/1.1/items.json"}
+    assert [target.query for target in targets] == [f"page={page}" for page in range(20)]
+    assert records._remembered_endpoint.cache_info().misses == 1
+
+
+def test_remembered_endpoints_are_bounded_in_number_and_length() -> None:
+    records._remembered_endpoint.cache_clear()
+    for serial in range(2000):
+        parse_target(f"https://api.example/{serial}?q=1")
+    assert records._remembered_endpoint.cache_info().currsize == 512
+    records._remembered_endpoint.cache_clear()
+    long_url = "https://api.example/" + "a" * 600
+    assert parse_target(long_url).uri == long_url
+    assert parse_target(long_url).uri == long_url
+    assert records._remembered_endpoint.cache_info().currsize == 0
+
+
+def test_urls_with_userinfo_are_never_remembered() -> None:
+    # A password in the URL must not outlive the request in a module-level cache.
+    records._remembered_endpoint.cache_clear()
+    target = parse_target("https://user:PASSWORD@api.example/p?q=1")
+    assert (target.uri, target.query) == ("https://api.example/p", "q=1")
+    assert records._remembered_endpoint.cache_info().currsize == 0
 
 
 def test_non_ascii_url_is_encoded_once_as_utf8() -> None:
