@@ -25,25 +25,29 @@ __all__ = ["decode_form", "percent_decode", "percent_encode"]
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
 _ENCODED = re.compile(r"[A-Za-z0-9\-._~%]*+").fullmatch
 _CONT = "%[89AB][0-9A-F]"
-# A string that percent-encoding (§3.6) would produce: see the theory of operation above.
-# The run of unreserved characters is possessive (``++``): with a plain ``+`` inside ``(...)*`` a
-# run of n letters could be split 2**n ways, and a non-canonical string (``aaaa...%5F``) made the
-# match backtrack through all of them. Possessive, each character is tried once: linear time.
-# Every escape alternative sits behind one ``%``, commonest first: the engine then tests the
-# ``%`` once per escape rather than once per alternative. The alternatives start differently, so
-# the outer repetition is possessive too: it never gives back, and keeps no state for retries.
-CANONICAL_TEXT = (
-    r"(?:[A-Za-z0-9\-._~]++"
-    r"|%(?:2[0-9A-CF]|[01][0-9A-F]|3[A-F]|40|5[B-E]|60|7[B-DF]"  # ASCII, not unreserved
+# One escape that percent-encoding (§3.6) would produce: of an ASCII character that is not
+# unreserved, or one of a UTF-8 sequence as RFC 3629 §4 defines them. Commonest first, behind one
+# ``%``, so the engine tests the ``%`` once per escape rather than once per alternative.
+_ESCAPE = (
+    r"%(?:2[0-9A-CF]|[01][0-9A-F]|3[A-F]|40|5[B-E]|60|7[B-DF]"  # ASCII, not unreserved
     rf"|C[2-9A-F]{_CONT}|D[0-9A-F]{_CONT}"  # 2-byte UTF-8
     rf"|E0%[AB][0-9A-F]{_CONT}|E[1-9A-CEF]{_CONT}{_CONT}|ED%[89][0-9A-F]{_CONT}"  # 3-byte
     rf"|F0%[9AB][0-9A-F]{_CONT}{_CONT}|F[1-3]{_CONT}{_CONT}{_CONT}|F4%8[0-9A-F]{_CONT}{_CONT}"
-    r"))*+"
+    r")"
 )
+# A string that percent-encoding (§3.6) would produce: see the theory of operation above. Written
+# unrolled, a run of unreserved characters then any number of (escape, run): no alternation
+# between runs and escapes, which the engine pays for at every step. Every repetition is
+# possessive and an escape starts with the one character a run never holds, so nothing is ever
+# retried: linear time whatever the input (``aaaa...%5F`` included).
+CANONICAL_TEXT = rf"[A-Za-z0-9\-._~]*+(?:{_ESCAPE}[A-Za-z0-9\-._~]*+)*+"
 _CANONICAL = LazyPattern(CANONICAL_TEXT)
+# The same for a query or form component, where ``+`` is an encoded space (§3.4.1.3.1): canonical
+# once it is written ``%20``.
+_FORM_TEXT = rf"[A-Za-z0-9\-._~+]*+(?:{_ESCAPE}[A-Za-z0-9\-._~+]*+)*+"
 # A whole query or form string whose every name and value is canonical (at most one ``=`` each).
 _CANONICAL_FORM = LazyPattern(
-    rf"{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?+(?:&{CANONICAL_TEXT}(?:={CANONICAL_TEXT})?+)*+"
+    rf"{_FORM_TEXT}(?:={_FORM_TEXT})?+(?:&{_FORM_TEXT}(?:={_FORM_TEXT})?+)*+"
 )
 # The commonest query or form: ``name=value`` items of unreserved characters only. Plain
 # character classes, which the regular expression engine runs far faster than alternations.
@@ -163,13 +167,13 @@ def encode_form_items(data: str) -> list[str]:
     Equivalent to encoding every pair of ``decode_form(data)`` (§3.4.1.3.1, §3.4.1.3.2), but a
     string that is canonical throughout is split without decoding anything.
     """
-    if "+" in data:
-        data = data.replace("+", "%20")  # a plus sign is a space in forms and queries
     if _PLAIN_FORM(data):
         # Every item is exactly ``name=value`` in unreserved characters: each ``=`` becomes the
         # separator and the items come out of one split, without a Python-level loop.
         return data.replace("=", ITEM_SEPARATOR).split("&")
     if _CANONICAL_FORM.compiled.fullmatch(data):
+        if "+" in data:
+            data = data.replace("+", "%20")  # a plus sign is a space in forms and queries
         # Canonical items hold at most one ``=``; one more ``=`` than ``&`` means every item has
         # exactly one, and no item is empty: the plain split applies.
         if data.count("=") == data.count("&") + 1:
