@@ -47,7 +47,9 @@ _CANONICAL_LIST = LazyPattern(
     rf"(?:{_CANONICAL_ONE}(?:[ \t]*+,[ \t]*+{_CANONICAL_ONE})*+)?+[ \t]*+"
 )
 # The plain header (see ``read_plain``), checked whole in one C-level pass.
-_PLAIN_PAIR = r'(?!realm=)[a-z_]++="(?:[A-Za-z0-9\-._~]++|%2B|%2F|%3D)*+"'
+# Values unrolled (a run, then escape-and-run pairs): cheaper for the engine than an alternation.
+_PLAIN_VALUE = r"[A-Za-z0-9\-._~]*+(?:%(?:2B|2F|3D)[A-Za-z0-9\-._~]*+)*+"
+_PLAIN_PAIR = rf'(?!realm=)[a-z_]++="{_PLAIN_VALUE}"'
 _PLAIN_HEADER = re.compile(rf"OAuth {_PLAIN_PAIR}(?:, ?+{_PLAIN_PAIR})*+").fullmatch
 _SEPARATOR = re.compile(r",[ \t]*")
 _QUOTED_PAIR = re.compile(r"\\(.)")
