@@ -8,6 +8,7 @@ nothing: a signed request is sent once, exactly as signed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from oauthcore import Request
@@ -54,19 +55,20 @@ class Urllib3Transport:
             )
         self.pool = pool
         self.timeout = timeout
+        # urllib3 clones a Timeout before use, so the default one is made once and shared.
+        self._default_timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
     def send(self, request: Request, *, timeout: float | None = None) -> Response:
         """Send ``request`` once, body byte for byte, and return the response unredirected."""
         import urllib3
 
-        # The pool's own default headers (a User-Agent, say) apply unless the request sets them.
-        headers = urllib3.HTTPHeaderDict(self.pool.headers)
-        if headers:
-            for name, _ in request.headers:
-                headers.discard(name)
-        for name, value in request.headers:
-            headers.add(name, value)
-        seconds = self.timeout if timeout is None else timeout
+        headers: Mapping[str, str] = dict(request.headers)
+        if self.pool.headers or len(headers) != len(request.headers):
+            headers = self._merged_headers(request, urllib3.HTTPHeaderDict)
+        if timeout is None:
+            timeouts = self._default_timeout
+        else:
+            timeouts = urllib3.Timeout(connect=timeout, read=timeout)
         try:
             reply = self.pool.request(
                 request.method,
@@ -75,13 +77,26 @@ class Urllib3Transport:
                 headers=headers,
                 redirect=False,
                 retries=False,
-                timeout=urllib3.Timeout(connect=seconds, read=seconds),
+                timeout=timeouts,
                 preload_content=True,
                 decode_content=False,
             )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise TransportError.wrap(request, exc) from exc
         return Response(reply.status, tuple(reply.headers.iteritems()), reply.data, request.url)
+
+    def _merged_headers(
+        self, request: Request, header_dict: type[urllib3.HTTPHeaderDict]
+    ) -> urllib3.HTTPHeaderDict:
+        # The pool's own default headers (a User-Agent, say) apply unless the request sets them;
+        # a header the request repeats is sent as many times as it is given.
+        headers = header_dict(self.pool.headers)
+        if headers:
+            for name, _ in request.headers:
+                headers.discard(name)
+        for name, value in request.headers:
+            headers.add(name, value)
+        return headers
 
     def close(self) -> None:
         """Close the pooled connections (only those of a pool this transport made)."""
