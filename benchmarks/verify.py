@@ -26,7 +26,7 @@ from oauthlib.oauth1 import RequestValidator
 from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 from oauthlib.oauth1.rfc5849.endpoints import BaseEndpoint, ResourceEndpoint
 
-from oauthcore import Consumer, Request, Token, sign
+from oauthcore import Consumer, Request, Token, records, sign
 from oauthcore.credentials import MemoryCredentialStore, TokenKind
 from oauthcore.errors import OAuthError
 from oauthcore.nonces import MemoryNonceStore
@@ -45,6 +45,7 @@ WINDOW = 300
 
 OAUTHCORE = "oauthcore Request()+parse()+check()"
 OAUTHCORE_ONLY = "oauthcore parse()+check() on a built Request"
+OAUTHCORE_NEW_ENDPOINT = "oauthcore, endpoint cache cleared each time"
 OAUTHCORE_VERIFY = "oauthcore Request()+verify() (store look-up)"
 STRAIGHTFORWARD = "straightforward stdlib"
 OAUTHLIB = "oauthlib parse + verify_hmac_sha1"
@@ -234,6 +235,19 @@ def contenders(case: Case) -> list[Contender]:
             token = tokens[params.token] if params.token is not None else None
             check(request, params, consumer, token, nonces=oauthcore_nonces, window=WINDOW)
 
+    def run_oauthcore_new_endpoint(
+        items: list[tuple[Received, tuple[tuple[str, str], ...]]],
+    ) -> None:
+        # As if every request went to an endpoint not among the 512 last seen: the worst case.
+        forget = records._remembered_endpoint.cache_clear
+        for r, headers in items:
+            forget()
+            request = Request(r.method, r.url, headers, r.raw)
+            params = parse(request)
+            consumer = consumers[params.consumer_key]
+            token = tokens[params.token] if params.token is not None else None
+            check(request, params, consumer, token, nonces=oauthcore_nonces, window=WINDOW)
+
     def make_built(count: int) -> list[Request]:
         return [Request(r.method, r.url, headers_of(r), r.raw) for r in _received(case, count)]
 
@@ -276,6 +290,7 @@ def contenders(case: Case) -> list[Contender]:
     return [
         Contender(OAUTHCORE, run_oauthcore, make_with_headers),
         Contender(OAUTHCORE_ONLY, run_oauthcore_only, make_built),
+        Contender(OAUTHCORE_NEW_ENDPOINT, run_oauthcore_new_endpoint, make_with_headers),
         Contender(OAUTHCORE_VERIFY, run_oauthcore_verify, make_with_headers),
         Contender(STRAIGHTFORWARD, run_straightforward, make),
         Contender(OAUTHLIB, run_oauthlib, make_oauthlib),
