@@ -64,7 +64,7 @@ class Urllib3Transport:
 
         headers: Mapping[str, str] = dict(request.headers)
         if self.pool.headers or len(headers) != len(request.headers):
-            headers = self._merged_headers(request, urllib3.HTTPHeaderDict)
+            headers = self._merged_headers(request)
         if timeout is None:
             timeouts = self._default_timeout
         else:
@@ -85,12 +85,12 @@ class Urllib3Transport:
             raise TransportError.wrap(request, exc) from exc
         return Response(reply.status, tuple(reply.headers.iteritems()), reply.data, request.url)
 
-    def _merged_headers(
-        self, request: Request, header_dict: type[urllib3.HTTPHeaderDict]
-    ) -> urllib3.HTTPHeaderDict:
+    def _merged_headers(self, request: Request) -> urllib3.HTTPHeaderDict:
         # The pool's own default headers (a User-Agent, say) apply unless the request sets them;
         # a header the request repeats is sent as many times as it is given.
-        headers = header_dict(self.pool.headers)
+        import urllib3
+
+        headers = urllib3.HTTPHeaderDict(self.pool.headers)
         if headers:
             for name, _ in request.headers:
                 headers.discard(name)
