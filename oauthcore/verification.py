@@ -252,7 +252,7 @@ def _params(
 def _parse_plain(request: Request) -> OAuthParams | None:
     """``parse`` for the request most clients send, or ``None`` to leave it to ``_parse_any``.
 
-    That request has one Authorization header of the plain shape (see ``plain_items``) holding
+    That request has one Authorization header of the plain shape (see ``read_plain``) holding
     every required protocol parameter once, only known ones, none empty, and none in its query
     or form body. Whatever this path accepts, ``_parse_any`` reads the same way (tested).
     """
