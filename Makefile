@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit dist bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/oauthcore demo
 
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) lint typecheck unit dist
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,8 +27,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest --cov --cov-branch --cov-report=term-missing
 
+# What pip installs is what is tested: build the sdist and the wheel, check every module is in,
+# install the wheel into fresh environments and run the product from it.
+dist: $(STAMP)
+	$(BIN)/python .ci/check_dist.py
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .coverage .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .coverage .mypy_cache .pytest_cache .ruff_cache .hypothesis
