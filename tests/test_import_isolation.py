@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Top-level packages the core must never pull in: HTTP clients, TLS, socket-level HTTP servers.
@@ -118,3 +120,69 @@ def test_timestamp_refused_carries_the_acceptable_window() -> None:
     error = TimestampRefused("too old", acceptable=(100, 700))
     assert (error.parameter, error.acceptable) == ("oauth_timestamp", (100, 700))
     assert TimestampRefused("too old").acceptable is None
+
+
+# --- what each extra brings ---------------------------------------------------------------------
+
+_COMPAT_WITHOUT_HTTPLIB2 = """
+import sys
+sys.modules["httplib2"] = None  # as if the httplib2 extra were not installed
+import transports.oauth2_compat as oauth
+consumer = oauth.Consumer("key", "secret")
+request = oauth.Request.from_consumer_and_token(consumer, http_url="https://api.example.com/")
+request.sign_request(oauth.SignatureMethod_HMAC_SHA1(), consumer, None)
+print(request.to_header()["Authorization"].startswith("OAuth "))
+try:
+    oauth.Client
+except ImportError as exc:
+    print(exc)
+"""
+
+
+def test_the_python_oauth2_layer_imports_and_signs_without_httplib2() -> None:
+    # Only its Client is an httplib2.Http; signing and verifying need no HTTP library.
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPAT_WITHOUT_HTTPLIB2],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.splitlines() == [
+        "True",
+        "oauth2_compat.Client needs httplib2, which is not installed:"
+        " pip install 'oauthcore[httplib2]'",
+    ]
+
+
+def test_the_python_oauth2_client_loads_on_first_use() -> None:
+    import transports.oauth2_compat as oauth
+    from transports.oauth2_compat._client import Client
+
+    assert oauth.Client is Client
+    assert "Client" in oauth.__all__
+    with pytest.raises(AttributeError, match="has no attribute 'Clinet'"):
+        oauth.Clinet  # noqa: B018
+
+
+def test_a_broken_python_oauth2_client_module_is_not_blamed_on_httplib2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import transports.oauth2_compat as oauth
+
+    monkeypatch.setitem(sys.modules, "transports.oauth2_compat._client", None)
+    with pytest.raises(ModuleNotFoundError) as caught:
+        oauth.Client  # noqa: B018
+    assert "httplib2" not in str(caught.value)
+
+
+def test_the_python_oauth2_client_names_its_extra_when_httplib2_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import transports.oauth2_compat as oauth
+
+    monkeypatch.delitem(sys.modules, "transports.oauth2_compat._client")
+    monkeypatch.setitem(sys.modules, "httplib2", None)
+    with pytest.raises(ImportError, match=r"pip install 'oauthcore\[httplib2\]'"):
+        oauth.Client  # noqa: B018

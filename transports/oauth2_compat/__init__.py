@@ -11,12 +11,15 @@ the RFC or was unsafe, this module follows the RFC (see docs/migrating-from-pyth
     request.sign_request(oauth.SignatureMethod_HMAC_SHA1(), consumer, None)
     request.to_header()["Authorization"]
 
-Importing it loads httplib2 (``Client`` is an ``httplib2.Http``).
+``Client`` is an ``httplib2.Http``: httplib2 loads when ``Client`` is first used, so everything
+else works without the ``httplib2`` extra.
 """
 
 from __future__ import annotations
 
-from ._client import Client
+from typing import TYPE_CHECKING, Any
+
+from .._extras import missing_extra
 from ._credentials import Consumer, Token
 from ._errors import Error, MissingSignature
 from ._functions import (
@@ -30,6 +33,9 @@ from ._methods import SignatureMethod, SignatureMethod_HMAC_SHA1, SignatureMetho
 from ._request import HTTP_METHOD, OAUTH_VERSION, Request
 from ._server import Server
 from ._xoauth import build_xoauth_string
+
+if TYPE_CHECKING:  # loads httplib2: see __getattr__
+    from ._client import Client
 
 #: python-oauth2's default signature method name for a request that names none.
 SIGNATURE_METHOD = "PLAINTEXT"
@@ -55,3 +61,16 @@ __all__ = [
     "generate_timestamp",
     "generate_verifier",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Client`` on first use (PEP 562): only it needs httplib2, the ``httplib2`` extra."""
+    if name != "Client":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        from ._client import Client
+    except ModuleNotFoundError as exc:
+        if exc.name != "httplib2":
+            raise
+        raise missing_extra("oauth2_compat.Client", "httplib2") from exc
+    return Client
