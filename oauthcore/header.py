@@ -156,6 +156,8 @@ def _split(value: str) -> tuple[str | None, list[tuple[str, str]], bool]:
 
 def _locate_error(value: str, position: int) -> NoReturn:
     """Walk a header that failed the grammar check to say where it goes wrong; always raises."""
+    # Measured once: trimming inside the loop copied the header once per parameter (quadratic).
+    end = len(value.rstrip(" \t"))
     while True:
         match = _PARAM.compiled.match(value, position)
         if match is None:
@@ -171,5 +173,5 @@ def _locate_error(value: str, position: int) -> NoReturn:
                 " expected a comma between parameters"
             )
         position = separator.end()
-        if position == len(value.rstrip(" \t")):
+        if position == end:
             raise ParameterRejected("Authorization header ends with a comma")
