@@ -9,6 +9,7 @@ the test says what the RFC asks instead.
 from __future__ import annotations
 
 import hmac
+import re
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -187,13 +188,24 @@ def test_token_callback_and_verifier() -> None:
     token.set_callback(None)
     assert token.callback is None
     assert token.callback_confirmed == "true"  # as python-oauth2 documented it
-    token.set_verifier()
-    assert token.verifier is not None
-    assert len(token.verifier) == 8
     token.set_verifier("")
     assert token.verifier == ""
     token.set_verifier("v")
     assert token.verifier == "v"
+
+
+def test_set_verifier_draws_128_random_bits() -> None:
+    # python-oauth2 drew 8 decimal digits (~27 bits), and a wrong guess costs nothing (§2.3).
+    token = oauth.Token("my-key", "my-secret")
+    drawn = set()
+    for _ in range(20):
+        token.set_verifier()
+        assert token.verifier is not None
+        assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", token.verifier)
+        assert len(token.verifier) * 6 >= 128  # base64url: 6 bits a character
+        drawn.add(token.verifier)
+    assert len(drawn) == 20
+    assert not any(verifier.isdigit() for verifier in drawn)
 
 
 def test_get_callback_url() -> None:

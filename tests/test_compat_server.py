@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
 import oauthcore
 import transports.oauth2_compat as oauth
+from tests.servers import StartResponse, environ_url, serve
 
 CONSUMER = oauth.Consumer(key="consumer-key", secret="consumer-secret")
 TOKEN = oauth.Token(key="token-key", secret="token-secret")
@@ -23,10 +29,13 @@ def signed(
     token: oauth.Token | None = TOKEN,
     **changes: Any,
 ) -> oauth.Request:
-    """python-oauth2's TestServer request: fixed nonce, the current time, mixed values."""
+    """python-oauth2's TestServer request: the current time, mixed values, a fresh nonce.
+
+    (python-oauth2's test fixed the nonce; every Server now refuses a nonce it has seen.)
+    """
     params: dict[str, Any] = {
         "oauth_version": "1.0",
-        "oauth_nonce": "4572616e48616d6d65724c61686176",
+        "oauth_nonce": secrets.token_hex(16),
         "oauth_timestamp": int(time.time()),
         "bar": "blerg",
         "multi": ["FOO", "BAR"],
@@ -54,7 +63,7 @@ def test_init_and_add_signature_method() -> None:
     empty = oauth.Server()
     assert empty.signature_methods == {}
     assert empty.timestamp_threshold == 300
-    assert empty.nonce_store is None
+    assert isinstance(empty.nonce_store, oauthcore.MemoryNonceStore)
     methods = empty.add_signature_method(oauth.SignatureMethod_HMAC_SHA1())
     assert list(methods) == ["HMAC-SHA1"]
     methods = empty.add_signature_method(oauth.SignatureMethod_PLAINTEXT())
@@ -127,9 +136,108 @@ def test_verify_request_refuses_replays_given_a_nonce_store() -> None:
     with pytest.raises(oauth.Error, match="nonce") as caught:
         server.verify_request(request, CONSUMER, TOKEN)
     assert isinstance(caught.value.oauth_error, oauthcore.NonceUsed)
-    # Without a store (python-oauth2's only mode) the same request passes twice.
+
+
+def test_a_server_made_without_a_store_refuses_a_replay() -> None:
+    # python-oauth2 code never passes a store: the one-line migration must not bring
+    # CVE-2013-4346 back (RFC 5849 §3.3).
+    server = hmac_server()
+    request = signed()
+    assert server.verify_request(request, CONSUMER, TOKEN)
+    with pytest.raises(oauth.Error, match="nonce") as caught:
+        server.verify_request(request, CONSUMER, TOKEN)
+    assert isinstance(caught.value.oauth_error, oauthcore.NonceUsed)
+    assert caught.value.oauth_error.problem == "nonce_used"
+
+
+def test_the_default_store_is_shared_by_every_server_in_the_process() -> None:
+    # A python-oauth2 provider typically makes a Server per request: the store must outlive it.
+    request = signed()
     assert hmac_server().verify_request(request, CONSUMER, TOKEN)
-    assert hmac_server().verify_request(request, CONSUMER, TOKEN)
+    with pytest.raises(oauth.Error, match="nonce") as caught:
+        hmac_server().verify_request(request, CONSUMER, TOKEN)
+    assert isinstance(caught.value.oauth_error, oauthcore.NonceUsed)
+    assert hmac_server().nonce_store is hmac_server().nonce_store
+
+
+def test_the_default_store_covers_the_servers_window() -> None:
+    # A lenient Server (a day of clock skew) gets a store of its own window: a far-future
+    # timestamp it accepts must not make the 300-second store refuse every current request.
+    lenient = hmac_server()
+    lenient.timestamp_threshold = 2 * 86400
+    store = lenient.nonce_store
+    assert isinstance(store, oauthcore.MemoryNonceStore)
+    assert store.window == 2 * 86400
+    assert store is not hmac_server().nonce_store
+    assert lenient.verify_request(signed(oauth_timestamp=int(time.time()) + 86400), CONSUMER, TOKEN)
+    assert hmac_server().verify_request(signed(), CONSUMER, TOKEN)
+
+
+def test_concurrent_replays_pass_once() -> None:
+    request = signed()
+    passed: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            hmac_server().verify_request(request, CONSUMER, TOKEN)
+        except oauth.Error:
+            passed.append(False)
+        else:
+            passed.append(True)
+
+    threads = [threading.Thread(target=attempt) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(passed) == [False] * 15 + [True]
+
+
+def test_replay_protection_is_off_only_when_said() -> None:
+    off = hmac_server(nonce_store=None)
+    assert off.nonce_store is None
+    request = signed()
+    assert off.verify_request(request, CONSUMER, TOKEN)
+    assert off.verify_request(request, CONSUMER, TOKEN)
+    # A store given, or set afterwards, is the one used.
+    own = oauthcore.MemoryNonceStore()
+    off.nonce_store = own
+    assert off.nonce_store is own
+    assert off.verify_request(request, CONSUMER, TOKEN)
+    with pytest.raises(oauth.Error, match="nonce"):
+        off.verify_request(request, CONSUMER, TOKEN)
+
+
+def _provider(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """A protected resource written as python-oauth2's users wrote one: a Server per request."""
+    headers = {"Authorization": environ["HTTP_AUTHORIZATION"]}
+    received = oauth.Request.from_request(environ["REQUEST_METHOD"], environ_url(environ), headers)
+    assert received is not None
+    server = oauth.Server()
+    server.add_signature_method(oauth.SignatureMethod_HMAC_SHA1())
+    try:
+        server.verify_request(received, CONSUMER, TOKEN)
+    except oauth.Error as exc:
+        start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+        return [str(exc).encode()]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"welcome"]
+
+
+def test_a_replay_captured_on_the_wire_is_refused() -> None:
+    with serve(_provider) as base:
+        url = f"{base}/photos?size=original"
+        request = oauth.Request.from_consumer_and_token(CONSUMER, TOKEN, "GET", url)
+        request.sign_request(oauth.SignatureMethod_HMAC_SHA1(), CONSUMER, TOKEN)
+        # What an eavesdropper captured: the URL and the Authorization header, sent again.
+        captured = urllib.request.Request(url, headers=request.to_header())
+        with urllib.request.urlopen(captured, timeout=10) as answer:
+            assert answer.read() == b"welcome"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(captured, timeout=10)
+        with refused.value:
+            assert refused.value.code == 401
+            assert b"oauth_nonce was already used" in refused.value.read()
 
 
 def test_verify_request_invalid_version() -> None:
@@ -205,7 +313,8 @@ def test_consumer_and_token_must_be_the_ones_named() -> None:
 
 def test_round_trip_through_the_wire_forms() -> None:
     """A signed request, serialised as python-oauth2 would send it and read back, verifies."""
-    server = hmac_server()
+    # The same signed request is read back in two forms: replay protection off, said outright.
+    server = hmac_server(nonce_store=None)
     url = "http://sp.example.com/photos?size=original&tag=b&tag=a"
     request = signed(url=url)
     # Authorization header, with the other parameters in a form body.

@@ -10,10 +10,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from oauthcore import Consumer as CoreConsumer
-from oauthcore import OAuthError, decode_form, percent_encode
+from oauthcore import OAuthError, decode_form, make_verifier, percent_encode
 from oauthcore import Token as CoreToken
 
-from ._functions import generate_verifier
 from ._values import text
 
 __all__ = ["Consumer", "Token"]
@@ -68,8 +67,11 @@ class Token:
         self.callback_confirmed = "true"
 
     def set_verifier(self, verifier: str | None = None) -> None:
-        """Set the verification code, or draw a new random one when none is given (§2.2)."""
-        self.verifier = generate_verifier() if verifier is None else verifier
+        """Set the verification code, or draw 128 random bits when none is given (§2.2, §2.3).
+
+        python-oauth2 drew 8 decimal digits (about 27 bits): few enough to guess.
+        """
+        self.verifier = make_verifier() if verifier is None else verifier
 
     def get_callback_url(self) -> str | None:
         """The callback URI with ``oauth_verifier`` added to its query, once both are set (§2.2)."""

@@ -5,16 +5,26 @@ Theory of operation: the compat ``Request`` is turned back into the request the 
 to that query (where they sit does not change the base string, §3.4.1.3), its ``oauth_*``
 parameters in an Authorization header, and its raw body for ``oauth_body_hash``. Then
 ``oauthcore.parse`` and ``oauthcore.check`` do every check: version, accepted method, timestamp
-window both ways, signature in constant time, body hash and, given a ``NonceStore``, replays.
+window both ways, signature in constant time, body hash and replays.
+
+python-oauth2 had no replay check at all (CVE-2013-4346), and code written for it passes no nonce
+store: a ``Server`` given none uses a ``MemoryNonceStore`` shared by every ``Server`` of the
+process with the same ``timestamp_threshold`` (a python-oauth2 provider often makes a ``Server``
+per request, so a store of its own would forget each nonce at once). One store per window: a
+store must cover the window it vouches for, and a lenient ``Server`` accepting far-future
+timestamps must not push the clock of the store the strict ones share. ``nonce_store=None`` turns
+the check off, said outright.
 """
 
 from __future__ import annotations
 
+import enum
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import oauthcore
-from oauthcore import NonceStore, OAuthError, SignatureInvalid, percent_encode
+from oauthcore import MemoryNonceStore, NonceStore, OAuthError, SignatureInvalid, percent_encode
 from oauthcore import Request as CoreRequest
 from oauthcore import SignatureMethod as CoreSignatureMethod
 from oauthcore import Token as CoreToken
@@ -32,6 +42,25 @@ _BUILT_IN: Mapping[type[SignatureMethod], CoreSignatureMethod] = {
     SignatureMethod_HMAC_SHA1: oauthcore.HMAC_SHA1,
     SignatureMethod_PLAINTEXT: oauthcore.PLAINTEXT,
 }
+
+
+class _Shared(enum.Enum):
+    """``Server``'s default nonce store: the process-wide one for its window."""
+
+    STORE = "the process-wide store"
+
+
+_SHARED_STORES: dict[int, MemoryNonceStore] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_store(window: int) -> MemoryNonceStore:
+    """The process-wide ``MemoryNonceStore`` covering ``window`` seconds (RFC 5849 §3.3)."""
+    with _SHARED_LOCK:
+        store = _SHARED_STORES.get(window)
+        if store is None:
+            store = _SHARED_STORES[window] = MemoryNonceStore(window)
+        return store
 
 
 class _CustomMethod:
@@ -87,8 +116,10 @@ def received(request: Request) -> CoreRequest:
 class Server:
     """Checks signed requests for a provider (RFC 5849 §3.2) with oauthcore's verification.
 
-    ``timestamp_threshold`` is the accepted clock difference in seconds, both ways; with a
-    ``nonce_store`` (such as ``oauthcore.MemoryNonceStore()``) a replayed request is refused.
+    ``timestamp_threshold`` is the accepted clock difference in seconds, both ways. A replayed
+    request is refused (§3.3): by ``nonce_store`` when given (a shared one, such as Redis, for
+    several processes), else by a store shared within the process; ``nonce_store=None`` turns
+    replay protection off.
     """
 
     timestamp_threshold: int = 300
@@ -99,10 +130,21 @@ class Server:
     def __init__(
         self,
         signature_methods: dict[str, SignatureMethod] | None = None,
-        nonce_store: NonceStore | None = None,
+        nonce_store: NonceStore | _Shared | None = _Shared.STORE,
     ) -> None:
         self.signature_methods: dict[str, SignatureMethod] = signature_methods or {}
-        self.nonce_store = nonce_store
+        self._nonce_store = nonce_store
+
+    @property
+    def nonce_store(self) -> NonceStore | None:
+        """The store that refuses replays (§3.3); ``None`` when replay protection is off."""
+        if isinstance(self._nonce_store, _Shared):
+            return _shared_store(self.timestamp_threshold)
+        return self._nonce_store
+
+    @nonce_store.setter
+    def nonce_store(self, store: NonceStore | None) -> None:
+        self._nonce_store = store
 
     def add_signature_method(self, signature_method: SignatureMethod) -> dict[str, SignatureMethod]:
         """Accept ``signature_method`` by its name; returns every accepted method (§3.4)."""
@@ -124,7 +166,7 @@ class Server:
 
         Raises ``MissingSignature`` without ``oauth_signature``, else ``Error`` (its
         ``oauth_error`` says which check failed) for a bad version, method, timestamp (past or
-        future), signature, body hash or, with a nonce store, a replayed nonce.
+        future), signature, body hash or a replayed nonce (unless ``nonce_store`` is ``None``).
         """
         if request.get("oauth_signature") is None:
             raise MissingSignature("Missing oauth_signature.")
