@@ -36,7 +36,9 @@ __all__ = [
 
 _SCHEME = re.compile(r"[ \t]*OAuth(?:[ \t]+|$)", re.IGNORECASE)
 _NAME = r"[A-Za-z0-9\-._~%]++"
-_CTL = r"\x00-\x08\x0a-\x1f\x7f"  # control characters other than tab
+# Control characters other than tab, and what no header octet can be (RFC 9110 §5.5: a field
+# value is octets, read as Latin-1), lone surrogates included: the grammar refuses them all.
+_CTL = r"\x00-\x08\x0a-\x1f\x7f\u0100-\U0010ffff"
 # quoted-string (RFC 9110 §5.6.4), loop unrolled: runs of plain characters, each escape then a run.
 _QUOTED = rf'"([^"\\{_CTL}]*+(?:\\[^{_CTL}][^"\\{_CTL}]*+)*+)"'
 _PARAM = LazyPattern(rf"({_NAME})[ \t]*+=[ \t]*+{_QUOTED}[ \t]*+")

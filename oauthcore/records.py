@@ -2,7 +2,7 @@
 
 Records validate once, at construction, and never change; ``attrs.evolve`` makes updated copies.
 Secrets are ``repr=False``, and a ``Request``'s repr masks any ``oauth_signature`` it carries
-(a PLAINTEXT signature *is* the secrets).
+(a PLAINTEXT signature *is* the secrets) with ``mask_secrets``, the masker for every message.
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ from .encoding import append_query, encode_uri, percent_encode
 if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
     from .rsa import KeyObject, RsaKey
 
-__all__ = ["Consumer", "Headers", "HeadersLike", "Pairs", "PairsLike", "Request", "Token"]
+__all__ = [
+    "Consumer",
+    "Headers",
+    "HeadersLike",
+    "Pairs",
+    "PairsLike",
+    "Request",
+    "Token",
+    "mask_secrets",
+]
 
 #: Ordered (name, value) pairs: how headers, query and form parameters are held (repeats kept).
 Pairs = tuple[tuple[str, str], ...]
@@ -38,6 +47,8 @@ _COMMON_METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 _COMMON_HEADERS = frozenset(("Authorization", "Content-Type", "Accept", "User-Agent", "Host"))
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search  # controls other than tab
+# A lone surrogate is no character at all: no encoding can put it on the wire.
+_SURROGATE = re.compile("[\ud800-\udfff]").search
 # Everything printable in ASCII stays as written in a URL; only what cannot go on the wire changes.
 _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 _NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
@@ -53,11 +64,15 @@ def _spellings(name: str) -> str:
     )
 
 
-# Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6).
-# The verifier is masked too: with the request token it completes the exchange (§2.3).
-_SIGNATURE_IN_TEXT = LazyPattern(
-    rf'((?:{_spellings("oauth_signature")}|{_spellings("oauth_verifier")})[ \t]*=[ \t]*"?)'
-    r'[^&",\s]*'
+# Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6),
+# and a URL encoded inside another's query ("%3D"). The verifier is masked too: with the request
+# token it completes the exchange (§2.3); so is a token secret. A value ends where a parameter,
+# a quoted string, a header parameter or a URL does ("#" begins a fragment, never a value's part).
+_SECRET_IN_TEXT = LazyPattern(
+    "((?:"
+    + "|".join(_spellings(name) for name in ("oauth_signature", "oauth_verifier"))
+    + f"|{_spellings('oauth_token_secret')}"
+    + r')[ \t]*(?:=|%3[Dd])[ \t]*"?)[^&",\s#]*'
 )
 
 
@@ -134,6 +149,13 @@ def _to_headers(value: HeadersLike | None) -> Headers:
         # than a regular expression over a long Authorization header. Only then look closer.
         if not text.isprintable() and _CTL(text):
             raise ValueError(f"headers: the value of {name!r} holds a control character")
+        # HTTP/1.1 carries a field value as octets (RFC 9110 §5.5): Latin-1 text at the most, as
+        # WSGI and every HTTP library read and write it. Anything beyond could not be sent.
+        if not text.isascii() and max(text) > "\xff":
+            raise ValueError(
+                f"headers: the value of {name!r} is not Latin-1 text, so HTTP cannot carry it"
+                " (RFC 9110 §5.5); percent-encode it or send it in the body"
+            )
     return headers
 
 
@@ -156,6 +178,12 @@ def _to_url(value: object) -> str:
     # urlsplit silently drops tabs and newlines, which would sign and send another URL.
     if _CTL(value) or "\t" in value:
         raise ValueError(f"url must not contain control characters, got {_short(value)}")
+    found = _SURROGATE(value)
+    if found:
+        raise ValueError(
+            f"url holds a lone surrogate (U+{ord(found.group()):04X}) at character"
+            f" {found.start()}, which is not text and cannot be encoded for the wire"
+        )
     # Non-ASCII (and spaces) cannot go on the wire: encode them as UTF-8 here, once, so the URL
     # that is signed is the URL that is sent (RFC 3986 §2.5). The host goes through IDNA instead.
     parts = urlsplit(value)
@@ -296,12 +324,16 @@ _remembered_endpoint = functools.lru_cache(maxsize=512)(_endpoint)
 
 def _short(url: str) -> str:
     # Error messages show the URL without credentials: no password, no (PLAINTEXT) signature.
-    url = _mask(_USERINFO.sub("//***@", url, count=1))
+    url = mask_secrets(_USERINFO.sub("//***@", url, count=1))
     return repr(url if len(url) <= 80 else url[:80] + "...")
 
 
-def _mask(text: str) -> str:
-    return _SIGNATURE_IN_TEXT.compiled.sub(r"\1***", text)
+def mask_secrets(text: str) -> str:
+    """``text`` with every ``oauth_signature``, ``oauth_verifier`` and token secret value masked.
+
+    For messages, reprs and log lines: any spelling a parser accepts (§3.5, §3.6) shows ``***``.
+    """
+    return _SECRET_IN_TEXT.compiled.sub(r"\1***", text)
 
 
 @frozen
@@ -473,9 +505,11 @@ class Request:
         return copy
 
     def __repr__(self) -> str:
-        headers = tuple((name, _mask(value)) for name, value in self.headers)
-        body = _mask(self.body.decode("latin-1")).encode("latin-1") if self.is_form else self.body
+        headers = tuple((name, mask_secrets(value)) for name, value in self.headers)
+        body = self.body
+        if self.is_form:
+            body = mask_secrets(body.decode("latin-1")).encode("latin-1")
         return (
-            f"Request(method={self.method!r}, url={_mask(self.url)!r},"
+            f"Request(method={self.method!r}, url={mask_secrets(self.url)!r},"
             f" headers={headers!r}, body={body!r})"
         )

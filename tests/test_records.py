@@ -163,11 +163,16 @@ def test_request_rejects_bad_methods(method: Any, error: type[Exception], messag
         ("https://example.com:-1/", ValueError, "url has an invalid port"),
         ("https://example.com:65536/", ValueError, "url has an invalid port"),
         ("https://example.com:1:2/", ValueError, "url has an invalid port"),
+        ("https://example.com/\ud800", ValueError, "lone surrogate"),
+        ("https://example.com/?oauth_signature=\udcff", ValueError, "lone surrogate"),
+        ("https://\ud800.example/", ValueError, "lone surrogate"),
     ],
 )
 def test_request_rejects_bad_urls(url: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as caught:
         Request("GET", url)
+    # A clear message of our own, never a codec's error from deep inside the standard library.
+    assert not isinstance(caught.value, UnicodeError)
 
 
 def test_bad_url_message_is_bounded() -> None:
@@ -198,13 +203,25 @@ def test_request_rejects_non_bytes_bodies(body: Any, message: str) -> None:
         ([("Bad Name", "v")], ValueError, "not a valid header name"),
         ([("X-A", "a\r\nInjected: yes")], ValueError, "control character"),
         ([("X-A", "nul\x00")], ValueError, "control character"),
+        # HTTP/1.1 carries a header value as octets (RFC 9110 §5.5): Latin-1 text at the most.
+        ([("Authorization", 'OAuth oauth_signature="\ud800"')], ValueError, "not Latin-1"),
+        ([("X-Title", "caf\u00e9 \u2615")], ValueError, "not Latin-1"),
+        ([("X-A", "\U0001f600")], ValueError, "not Latin-1"),
         ([("X-A", b"v")], TypeError, r"headers must hold \(str, str\) pairs"),
         ("X-A: v", TypeError, "headers must be a mapping"),
     ],
 )
 def test_request_rejects_bad_headers(headers: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as caught:
         Request("GET", "https://example.com/", headers)
+    assert not isinstance(caught.value, UnicodeError)
+
+
+def test_request_takes_latin1_header_values_as_wsgi_hands_them() -> None:
+    # PEP 3333 gives header bytes decoded as Latin-1: every such value must stay acceptable.
+    every_octet = bytes(range(0x20, 0x100)).replace(b"\x7f", b"").decode("latin-1")
+    request = Request("GET", "https://example.com/", [("X-Raw", every_octet)])
+    assert request.header("X-Raw") == every_octet
 
 
 def test_headers_lookup_is_case_insensitive_and_keeps_repeats() -> None:
