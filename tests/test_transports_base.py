@@ -56,6 +56,14 @@ def test_response_json() -> None:
         Response(200, (), b"not json").json()
 
 
+def test_response_json_nested_too_deep_is_a_value_error() -> None:
+    # A hostile server's 100,000 nested arrays must not surface as RecursionError.
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(ValueError, match="nested too deeply") as caught:
+        Response(200, (), deep).json()
+    assert not isinstance(caught.value, RecursionError)
+
+
 def test_response_ok_and_redirect() -> None:
     assert Response(204).ok
     assert not Response(199).ok

@@ -104,7 +104,11 @@ class Response:
 
     def json(self) -> Any:
         """The body parsed as JSON; raises ``ValueError`` when it is not JSON."""
-        return json.loads(self.body)
+        try:
+            return json.loads(self.body)
+        except RecursionError:
+            # The parser recurses once per level: a hostile reply nests until the stack ends.
+            raise ValueError("the JSON reply is nested too deeply to parse") from None
 
     def __repr__(self) -> str:
         return (
