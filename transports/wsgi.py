@@ -14,7 +14,6 @@ import ipaddress
 import json
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Protocol, runtime_checkable
@@ -373,9 +372,10 @@ class TokenEndpoints:
 
     ``request_token`` and ``access_token`` are WSGI applications; between them the application
     shows its own authorization page and calls ``authorize`` (or ``deny``) with the resource
-    owner's answer. Pending authorizations live in memory, at most ``max_pending`` of them,
-    oldest dropped first. ``owner`` pairs given to ``authorize`` (``user_id``, ``screen_name``)
-    are returned with the token credentials and kept in the access token's ``extra``.
+    owner's answer. Pending authorizations live in memory, at most ``max_pending`` per consumer,
+    that consumer's oldest dropped first: no consumer can push out another's. ``owner`` pairs
+    given to ``authorize`` (``user_id``, ``screen_name``) are returned with the token credentials
+    and kept in the access token's ``extra``.
     """
 
     def __init__(
@@ -398,9 +398,13 @@ class TokenEndpoints:
         self.window = window
         self.allow_plaintext_over_http = allow_plaintext_over_http
         self.callback_allowed = callback_allowed
+        if max_pending < 1:
+            raise ValueError(f"max_pending must be at least 1, not {max_pending}")
         self.max_pending = max_pending
         self.max_body = max_body
-        self._pending: OrderedDict[str, TemporaryCredentials] = OrderedDict()
+        self._pending: dict[str, TemporaryCredentials] = {}
+        # Each consumer's pending request tokens, oldest first (dicts keep insertion order).
+        self._queues: dict[str, dict[str, None]] = {}
         self._owners: dict[str, Pairs] = {}
         self._lock = threading.Lock()
 
@@ -430,20 +434,37 @@ class TokenEndpoints:
     def deny(self, token_key: str) -> TemporaryCredentials | None:
         """The resource owner refused: forget the request token; returns what was pending (§2.2)."""
         with self._lock:
-            temporary = self._pending.pop(token_key, None)
+            temporary = self._unlist(token_key)
             self._owners.pop(token_key, None)
         if temporary is not None:
             self.credentials.remove_token(temporary.consumer_key, token_key, TokenKind.REQUEST)
         return temporary
 
     def _remember(self, temporary: TemporaryCredentials) -> None:
-        self.credentials.add_token(temporary.consumer_key, temporary.token, TokenKind.REQUEST)
+        consumer_key, key = temporary.consumer_key, temporary.token.key
+        self.credentials.add_token(consumer_key, temporary.token, TokenKind.REQUEST)
         with self._lock:
-            self._pending[temporary.token.key] = temporary
-            while len(self._pending) > self.max_pending:
-                old_key, old = self._pending.popitem(last=False)
+            self._pending[key] = temporary
+            queue = self._queues.setdefault(consumer_key, {})
+            queue[key] = None
+            # The bound is per consumer and there is no global one: any shared cap lets one
+            # consumer's flood push out another's flows. Only consumers the credential store
+            # knows get this far, so the table holds at most max_pending times that many.
+            while len(queue) > self.max_pending:
+                old_key = next(iter(queue))
+                self._unlist(old_key)
                 self._owners.pop(old_key, None)
-                self.credentials.remove_token(old.consumer_key, old_key, TokenKind.REQUEST)
+                self.credentials.remove_token(consumer_key, old_key, TokenKind.REQUEST)
+
+    def _unlist(self, token_key: str) -> TemporaryCredentials | None:
+        # Callers hold the lock.
+        temporary = self._pending.pop(token_key, None)
+        if temporary is not None:
+            queue = self._queues[temporary.consumer_key]
+            del queue[token_key]
+            if not queue:
+                del self._queues[temporary.consumer_key]
+        return temporary
 
     def request_token(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -510,7 +531,7 @@ class TokenEndpoints:
     def _consume(self, temporary: TemporaryCredentials) -> bool:
         key = temporary.token.key
         with self._lock:
-            if self._pending.pop(key, None) is None:
+            if self._unlist(key) is None:
                 return False
         self.credentials.remove_token(temporary.consumer_key, key, TokenKind.REQUEST)
         return True
