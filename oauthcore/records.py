@@ -66,13 +66,12 @@ def _spellings(name: str) -> str:
 
 # Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6),
 # and a URL encoded inside another's query ("%3D"). The verifier is masked too: with the request
-# token it completes the exchange (§2.3); so is a token secret. A value ends where a parameter,
-# a quoted string, a header parameter or a URL does ("#" begins a fragment, never a value's part).
+# token it completes the exchange (§2.3); so is a token secret. A quoted value ends at its quote;
+# any other where a parameter, a header parameter or a URL does ("#" begins a fragment).
 _SECRET_IN_TEXT = LazyPattern(
     "((?:"
-    + "|".join(_spellings(name) for name in ("oauth_signature", "oauth_verifier"))
-    + f"|{_spellings('oauth_token_secret')}"
-    + r')[ \t]*(?:=|%3[Dd])[ \t]*"?)[^&",\s#]*'
+    + "|".join(map(_spellings, ("oauth_signature", "oauth_verifier", "oauth_token_secret")))
+    + r')[ \t]*(?:=|%3[Dd])[ \t]*"?)(?:(?<=")[^"]*|[^&",\s#]*)'
 )
 
 

@@ -16,25 +16,41 @@ from typing import Any, Protocol, runtime_checkable
 from attrs import field, frozen
 
 from oauthcore import Request
-from oauthcore.records import all_headers, first_header, to_pairs
+from oauthcore.records import all_headers, first_header, mask_secrets, to_pairs
 
 __all__ = ["DEFAULT_TIMEOUT", "Response", "Transport", "TransportError", "redact_url"]
 
 #: Seconds a shipped adapter waits to connect and for each read unless told otherwise.
 DEFAULT_TIMEOUT = 30.0
 
-# Query values that are secrets on the wire: a PLAINTEXT signature *is* the signing key, and the
-# verifier (§2.3) and a token secret must never reach a log line or an exception message.
-_SECRET_IN_URL = re.compile(r"((?:^|[?&;])oauth_(?:signature|verifier|token_secret)=)[^&;#]*")
+# Headers that are credentials in themselves (RFC 9110 §11.6, RFC 6265 §4): their scheme, cookie
+# names and cookie attributes stay readable, what proves identity does not.
+_AUTHORIZATION = frozenset(("authorization", "proxy-authorization"))
+_SCHEME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")
+_COOKIE_VALUE = re.compile(r"((?:^|;)[ \t]*[^=;]*=)[^;]*")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 
 
 def redact_url(url: str) -> str:
     """``url`` with the values of ``oauth_signature``, ``oauth_verifier`` and token secrets masked.
 
-    Use it before putting a URL in a message or a log line (RFC 5849 §3.5.3 signs in the query).
+    Use it before putting a URL (or any text) in a message or a log line (RFC 5849 §3.5.3 signs
+    in the query); it is the core's ``mask_secrets``, which knows every spelling parsers accept.
     """
-    return _SECRET_IN_URL.sub(r"\1***", url)
+    return mask_secrets(url)
+
+
+def _redact_header(name: str, value: str) -> str:
+    # A header value as a repr may show it: credentials masked whole, OAuth secrets wherever.
+    lowered = name.lower()
+    if lowered in _AUTHORIZATION:
+        scheme = _SCHEME.match(value)
+        return f"{scheme.group() if scheme else ''}***"
+    if lowered == "set-cookie":
+        return _COOKIE_VALUE.sub(r"\1***", value, count=1)
+    if lowered == "cookie":
+        return _COOKIE_VALUE.sub(r"\1***", value)
+    return mask_secrets(value)
 
 
 def _to_status(value: object) -> int:
@@ -63,7 +79,8 @@ class Response:
     """An HTTP response as a transport received it: status, ordered headers, body, final URL.
 
     Header names keep their case and order, repeats included; ``header()`` looks them up
-    case-insensitively. The body is never shown in ``repr`` (a token reply carries a secret, §2.3).
+    case-insensitively. The body is never shown in ``repr`` (a token reply carries a secret, §2.3),
+    nor are credentials in headers: a verifier in ``Location``, ``Set-Cookie`` and the like.
     """
 
     status: int = field(converter=_to_status)
@@ -111,9 +128,10 @@ class Response:
             raise ValueError("the JSON reply is nested too deeply to parse") from None
 
     def __repr__(self) -> str:
+        headers = tuple((name, _redact_header(name, value)) for name, value in self.headers)
         return (
             f"Response(status={self.status}, url={redact_url(self.url)!r},"
-            f" headers={self.headers!r}, body=<{len(self.body)} bytes>)"
+            f" headers={headers!r}, body=<{len(self.body)} bytes>)"
         )
 
 

@@ -32,7 +32,7 @@ from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.nonces import MemoryNonceStore
 from oauthcore.provider_flow import TemporaryCredentials, append_query, callback_url
 
-from .base import Transport
+from .base import Transport, redact_url
 from .wsgi import (
     HTTPProblem,
     ProtectedResource,
@@ -407,7 +407,8 @@ def _handler(log: Callable[[str], None] | None) -> type[WSGIRequestHandler]:
     class Handler(WSGIRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             if log is not None:
-                log(f"{self.address_string()} - {format % args}")
+                # The request line carries the query: a verifier, a PLAINTEXT signature (§3.4.4).
+                log(redact_url(f"{self.address_string()} - {format % args}"))
 
     return Handler
 
@@ -449,12 +450,17 @@ class Decision:
     """Where the authorization page sent the browser: a callback ``location``, or a PIN (§2.2).
 
     ``location`` is the callback URL with ``oauth_token`` and ``oauth_verifier`` (or ``denied``);
-    for an ``oob`` client it is ``None`` and ``pin`` holds the verifier shown on the page.
+    for an ``oob`` client it is ``None`` and ``pin`` holds the verifier shown on the page. The repr
+    shows neither verifier.
     """
 
     status: int
-    location: str | None
+    location: str | None = field(repr=lambda location: repr(_masked(location)))
     pin: str | None = field(default=None, repr=False)
+
+
+def _masked(location: str | None) -> str | None:
+    return None if location is None else redact_url(location)
 
 
 def click(authorize_url: str, transport: Transport, *, approve: bool = True) -> Decision:
