@@ -54,6 +54,11 @@ _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 _NOT_WIRE_SAFE = re.compile(r"[^\x21-\x7e]").search
 # RFC 3986 Appendix B, up to the path: scheme, authority, path (query and fragment split off).
 _URI_PARTS = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)").fullmatch
+# What an authority may hold (RFC 3986 §3.2): unreserved, sub-delims, ":", "@", brackets and, in
+# userinfo only, percent escapes. HTTP libraries end the authority at other characters (urllib3 at
+# "\\") or decode escapes in the host (urllib), so they could connect to another host than the one
+# read here: such an authority is refused rather than guessed at.
+_AUTHORITY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@\[\]%]*+").fullmatch
 
 
 def _spellings(name: str) -> str:
@@ -291,8 +296,17 @@ def _endpoint(endpoint: str) -> tuple[str, str]:
     scheme = (scheme or "").lower()
     if scheme not in _DEFAULT_PORTS or authority is None:
         raise ValueError("url must be an absolute http:// or https:// URL")
+    if not _AUTHORITY(authority):
+        raise ValueError(
+            "url has a character in its authority that RFC 3986 §3.2 does not allow there"
+            " (such as a backslash); HTTP libraries disagree on where such a host ends"
+        )
     if "@" in authority:
-        authority = authority.rpartition("@")[2]  # userinfo is never signed (§3.4.1.2)
+        authority = authority.partition("@")[2]  # userinfo is never signed (§3.4.1.2)
+        if "@" in authority:
+            raise ValueError("url has more than one '@' in its authority")
+    if "%" in authority:
+        raise ValueError("url has a percent-encoded host or port; write the host as it is")
     if authority.startswith("["):
         host, bracket, port_text = authority.partition("]")
         host = host.lower() + bracket

@@ -306,6 +306,8 @@ def _urlsplit_target(url: str) -> tuple[str, str] | None:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
         return None
+    if parts.netloc.count("@") > 1:
+        return None  # urlsplit takes the last "@", urllib3 another: refused (RFC 3986 §3.2)
     if ":" in host:
         host = f"[{host}]"
     if port is not None and port != {"http": 80, "https": 443}[scheme]:

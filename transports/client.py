@@ -222,9 +222,10 @@ class Client:
         try:
             # Request() insists on an absolute http(s) URL with a valid host and port.
             target = Request("GET", _without_oauth_params(urljoin(request.url, location))).url
-        except ValueError:
+        except ValueError as exc:
+            # Also where an HTTP library could read another host than the origin check would.
             raise RedirectError(
-                f"refusing a redirect to {redact_url(location)!r}: not a valid http(s) URL",
+                f"refusing a redirect: not a valid http(s) URL ({redact_url(str(exc))})",
                 method=request.method,
                 url=request.url,
                 response=response,
