@@ -414,6 +414,17 @@ def _check_timestamp(params: OAuthParams, window: int, now: float) -> None:
         )
 
 
+# Made once: building a record per request made an unknown key measurably slower to refuse.
+@functools.cache
+def _stand_in_consumer() -> Consumer:
+    return Consumer("oauthcore-unknown-consumer", _DUMMY_SECRET)
+
+
+@functools.cache
+def _stand_in_token() -> Token:
+    return Token("oauthcore-unknown-token", _DUMMY_SECRET)
+
+
 @functools.cache
 def _dummy_rsa_consumer() -> Consumer:
     return Consumer("oauthcore-dummy", rsa_key=_DUMMY_RSA_PUBLIC_KEY)
@@ -593,14 +604,14 @@ def verify(
     consumer = credentials.consumer(params.consumer_key)
     consumer_known = consumer is not None
     if consumer is None:
-        consumer = Consumer(params.consumer_key, _DUMMY_SECRET)
+        consumer = _stand_in_consumer()
     found: Token | None = None
     token_known = True
     if params.token is not None and token is not None:
         found = credentials.token(params.consumer_key, params.token, token)
         if found is None:
             token_known = False
-            found = Token(params.token, _DUMMY_SECRET)
+            found = _stand_in_token()
 
     matches = _signature_matches(request, params, method, consumer, found)
     if not consumer_known and reveal_unknown_consumer:
@@ -612,11 +623,13 @@ def verify(
             " this endpoint takes (RFC 5849 §3.2)",
             parameter="oauth_token",
         )
-    if not consumer_known:
-        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature") from (
-            _unknown_consumer(params)
-        )
-    if not matches:
-        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature")
+    if not (consumer_known and matches):
+        # The reason is made whichever it is: an unknown consumer's refusal must cost what a bad
+        # signature's costs, or its time would tell which consumer keys exist (RFC 5849 §4.4).
+        unknown = _unknown_consumer(params)
+        refusal = SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature")
+        if not consumer_known:
+            raise refusal from unknown
+        raise refusal
     _finish(request, params, method, verifier, nonces)
     return Verified(consumer, found, params)
