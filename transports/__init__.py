@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import DEFAULT_TIMEOUT, Response, Transport, TransportError, redact_url
+from .base import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE,
+    DEFAULT_TIMEOUT,
+    DeadlineExceeded,
+    Response,
+    ResponseTooLarge,
+    Transport,
+    TransportError,
+    redact_url,
+)
 from .client import Client, RedirectError
 
 if TYPE_CHECKING:
@@ -32,11 +42,15 @@ def __getattr__(name: str) -> Any:
 
 
 __all__: list[str] = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE",
     "DEFAULT_TIMEOUT",
     "Client",
+    "DeadlineExceeded",
     "Httplib2Transport",
     "RedirectError",
     "Response",
+    "ResponseTooLarge",
     "Transport",
     "TransportError",
     "Urllib3Transport",

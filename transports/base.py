@@ -18,10 +18,24 @@ from attrs import field, frozen
 from oauthcore import Request
 from oauthcore.records import all_headers, first_header, mask_secrets, to_pairs
 
-__all__ = ["DEFAULT_TIMEOUT", "Response", "Transport", "TransportError", "redact_url"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE",
+    "DEFAULT_TIMEOUT",
+    "DeadlineExceeded",
+    "Response",
+    "ResponseTooLarge",
+    "Transport",
+    "TransportError",
+    "redact_url",
+]
 
 #: Seconds a shipped adapter waits to connect and for each read unless told otherwise.
 DEFAULT_TIMEOUT = 30.0
+#: Largest response body a shipped adapter reads, in bytes (10 MiB), unless told otherwise.
+DEFAULT_MAX_RESPONSE = 10 * 1024 * 1024
+#: Seconds a shipped adapter gives one whole call (connect, send, read it all) unless told.
+DEFAULT_DEADLINE = 120.0
 
 # Headers that are credentials in themselves (RFC 9110 §11.6, RFC 6265 §4): their scheme, cookie
 # names and cookie attributes stay readable, what proves identity does not.
@@ -160,6 +174,32 @@ class TransportError(Exception):
         )
 
 
+class ResponseTooLarge(TransportError):
+    """The response body is larger than the transport's ``max_response`` (RFC 5849 §3.5).
+
+    Reading stopped as soon as the limit was passed (or before, on a ``Content-Length`` over
+    it) and the connection was closed; ``limit`` is the cap in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int, method: str = "", url: str = "") -> None:
+        super().__init__(message, method=method, url=url)
+        #: The cap that was passed, in bytes.
+        self.limit = limit
+
+
+class DeadlineExceeded(TransportError):
+    """The call (or the Client's redirect chain) ran past its ``deadline`` (RFC 5849 §3.5).
+
+    ``deadline`` is the limit that ran out, in seconds; a per-read timeout that fires first is
+    a plain ``TransportError`` ("timed out") instead.
+    """
+
+    def __init__(self, message: str, *, deadline: float, method: str = "", url: str = "") -> None:
+        super().__init__(message, method=method, url=url)
+        #: The deadline that ran out, in seconds.
+        self.deadline = deadline
+
+
 def _kind(cause: BaseException) -> str:
     # Walk the chain: libraries wrap the socket error one or two levels deep (urllib's URLError
     # keeps it in ``reason``). Python breaks cycles when chaining, so the walk ends.
@@ -190,7 +230,9 @@ class Transport(Protocol):
     """Sends one signed request and returns the response, following no redirect (RFC 5849 §3.5).
 
     ``timeout`` (seconds) overrides the transport's default for this call. Failures to connect or
-    to read raise ``TransportError`` with the original exception as ``__cause__``.
+    to read raise ``TransportError`` with the original exception as ``__cause__``. A transport
+    whose ``send`` also takes ``deadline`` (seconds for the whole call, as the shipped ones do)
+    is handed what is left of the ``Client``'s deadline on each hop.
     """
 
     def send(self, request: Request, *, timeout: float | None = None) -> Response:

@@ -6,12 +6,16 @@ re-signs each hop), caching (a cached reply never reaches the provider, and a co
 request adds headers), and asking for gzip (the body would be decoded behind the caller's back).
 An ``httplib2.Http`` is not thread-safe, so each call borrows one for itself: from a private
 pool when the transport makes them, or the single one you passed, behind a lock.
+
+httplib2 reads a whole body with one ``read()``; the connections this transport makes give it
+responses whose ``read()`` goes through the call's ``Budget`` (size cap, deadline) instead.
 """
 
 from __future__ import annotations
 
 import functools
 import http.client
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +26,8 @@ from urllib.parse import urlsplit
 from oauthcore import Request
 
 from ._extras import missing_extra
-from .base import DEFAULT_TIMEOUT, Response, TransportError
+from ._limits import Budget, check_deadline, check_max_response
+from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
 
 if TYPE_CHECKING:
     import httplib2
@@ -31,7 +36,8 @@ __all__ = ["Httplib2Transport"]
 
 # Keys httplib2 adds to its response mapping that the server did not send.
 _NOT_HEADERS = frozenset({"status"})
-# The header lines of the last response received in this thread (see _connection_types).
+# The header lines of the last response received in this thread (see _connection_types), and
+# the budget of the call under way in it.
 _received = threading.local()
 
 
@@ -43,7 +49,10 @@ class Httplib2Transport:
     bare ``OAuth``) and calls take turns on it; or let the transport make one per concurrent
     call, verifying certificates against ``ca_certs`` (a PEM file) or httplib2's bundle.
     ``timeout`` is the default per socket operation, in seconds; ``None`` waits for ever.
-    httplib2 folds repeated headers of one name into one, comma-separated, both ways.
+    httplib2 folds repeated headers of one name into one, comma-separated, both ways. A body over
+    ``max_response`` bytes raises ``ResponseTooLarge``, a call over ``deadline`` seconds
+    ``DeadlineExceeded`` (``None``: no limit). On a keep-alive connection the ``http`` you pass
+    already had, httplib2 reads the body itself: the cap is then checked after the read.
     """
 
     def __init__(
@@ -52,7 +61,11 @@ class Httplib2Transport:
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         ca_certs: str | None = None,
+        max_response: int | None = DEFAULT_MAX_RESPONSE,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        self.max_response = check_max_response(max_response)
+        self.deadline = check_deadline(deadline)
         try:
             import httplib2  # noqa: F401  (imported here so a missing extra fails early)
         except ImportError as exc:
@@ -98,22 +111,33 @@ class Httplib2Transport:
             self._made.append(http)
         return http
 
-    def send(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected."""
+    def send(
+        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+    ) -> Response:
+        """Send ``request`` once, body byte for byte, and return the response unredirected.
+
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        """
         import httplib2
 
+        budget = Budget(
+            request,
+            max_response=self.max_response,
+            deadline=self.deadline if deadline is None else check_deadline(deadline),
+            timeout=self.timeout if timeout is None else timeout,
+        )
         headers: dict[str, str] = {}
         for name, value in request.headers:
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         headers.setdefault("accept-encoding", "identity")
-        seconds = self.timeout if timeout is None else timeout
         url = request.url.partition("#")[0]
         connection_type = _connection_types()[urlsplit(url).scheme.lower()]
         with self._borrow() as http:
-            _set_timeout(http, seconds)
             _received.headers = None
+            _received.budget = budget
             try:
+                _set_timeout(http, budget.read_timeout())
                 reply, content = http.request(
                     url,
                     method=request.method,
@@ -124,8 +148,17 @@ class Httplib2Transport:
             except (OSError, HTTPException, httplib2.HttpLib2Error) as exc:
                 # The connection is in an unknown state: drop it rather than reuse it.
                 http.close()
-                raise TransportError.wrap(request, exc) from exc
+                raise budget.error(exc) from exc
+            except TransportError:
+                # Refused part-way: the rest of the body must not be read by the next request.
+                http.close()
+                raise
+            finally:
+                _received.budget = None
             raw: list[tuple[str, str]] | None = _received.headers
+        if self.max_response is not None and len(content) > self.max_response:
+            # What httplib2 decoded (compression the caller asked for), or read on its own.
+            raise budget.too_large(f"the response body of {len(content)} bytes is")
         if raw is None:
             # A connection the Http had before it was given to us: only httplib2's view is left.
             return Response(reply.status, _folded_headers(reply, url), content, request.url)
@@ -175,6 +208,24 @@ def _set_timeout(http: httplib2.Http, seconds: float | None) -> None:
             connection.sock.settimeout(seconds)
 
 
+class _Reply(http.client.HTTPResponse):
+    """A response whose whole-body ``read()`` stays within the budget of the call under way."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self._socket = sock
+
+    def read(self, amt: int | None = None) -> bytes:
+        budget: Budget | None = getattr(_received, "budget", None)
+        if amt is not None or budget is None:
+            return super().read(amt)
+        body = budget.read(self.read1, self._socket.settimeout, self.length)
+        # Done with, as read() leaves it: else the connection refuses the next request on it
+        # (ResponseNotReady) and httplib2 would send this one again.
+        self.close()
+        return body
+
+
 @functools.cache
 def _connection_types() -> dict[str, type[http.client.HTTPConnection]]:
     import httplib2
@@ -183,12 +234,16 @@ def _connection_types() -> dict[str, type[http.client.HTTPConnection]]:
     # connections note the header lines as received first (in the calling thread, which has
     # the borrowed Http to itself), so the Response can keep them as they came.
     class Plain(httplib2.HTTPConnectionWithTimeout):
+        response_class = _Reply
+
         def getresponse(self) -> http.client.HTTPResponse:
             response = super().getresponse()
             _received.headers = response.getheaders()
             return response
 
     class Tls(httplib2.HTTPSConnectionWithTimeout):
+        response_class = _Reply
+
         def getresponse(self) -> http.client.HTTPResponse:
             response = super().getresponse()
             _received.headers = response.getheaders()

@@ -10,12 +10,15 @@ OAuth provider signs (§3.4.1.3.1), so that made-up header is removed again.
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import urllib.request
+from typing import Any, cast
 
 from oauthcore import Request
 
-from .base import DEFAULT_TIMEOUT, Response, TransportError
+from ._limits import Budget, check_deadline, check_max_response
+from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 
 __all__ = ["UrllibTransport"]
 
@@ -28,13 +31,39 @@ def _keep_body_unlabelled(request: _Outgoing, had_type: bool) -> _Outgoing:
     return request
 
 
+class _Reply(http.client.HTTPResponse):
+    # urllib lets go of the connection's socket once the headers are in; the body is read
+    # within the call's deadline by setting this socket's timeout before each read.
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.socket = sock
+
+
+class _Connection(http.client.HTTPConnection):
+    response_class = _Reply
+
+
+class _TlsConnection(http.client.HTTPSConnection):
+    response_class = _Reply
+
+
 class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: _Outgoing) -> http.client.HTTPResponse:
+        return self.do_open(_Connection, req)
+
     def http_request(self, request: _Outgoing) -> _Outgoing:
         had_type = request.has_header("Content-type")
         return _keep_body_unlabelled(super().http_request(request), had_type)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
+        self.tls_context = context
+
+    def https_open(self, req: _Outgoing) -> http.client.HTTPResponse:
+        return self.do_open(_TlsConnection, req, context=self.tls_context)
+
     def https_request(self, request: _Outgoing) -> _Outgoing:
         had_type = request.has_header("Content-type")
         return _keep_body_unlabelled(super().https_request(request), had_type)
@@ -46,7 +75,9 @@ class UrllibTransport:
     Certificates are verified against ``ca_certs`` (a PEM file) or by ``ssl_context``, else
     against the system's trust store. ``timeout`` is the default per socket operation, in
     seconds; ``None`` waits for ever. Each request opens its own connection (no keep-alive).
-    Repeated request headers of one name are sent folded into one, comma-separated.
+    Repeated request headers of one name are sent folded into one, comma-separated. A body over
+    ``max_response`` bytes raises ``ResponseTooLarge``, a call over ``deadline`` seconds
+    ``DeadlineExceeded`` (``None``: no limit).
     """
 
     def __init__(
@@ -55,7 +86,11 @@ class UrllibTransport:
         timeout: float | None = DEFAULT_TIMEOUT,
         ca_certs: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_response: int | None = DEFAULT_MAX_RESPONSE,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        self.max_response = check_max_response(max_response)
+        self.deadline = check_deadline(deadline)
         if ca_certs is not None and ssl_context is not None:
             raise ValueError("give ca_certs or ssl_context, not both")
         if ssl_context is None:
@@ -66,8 +101,19 @@ class UrllibTransport:
         self._opener = opener
         self.timeout = timeout
 
-    def send(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected."""
+    def send(
+        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+    ) -> Response:
+        """Send ``request`` once, body byte for byte, and return the response unredirected.
+
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        """
+        budget = Budget(
+            request,
+            max_response=self.max_response,
+            deadline=self.deadline if deadline is None else check_deadline(deadline),
+            timeout=self.timeout if timeout is None else timeout,
+        )
         # The URL is an oauthcore.Request's: always http(s), never file: or a custom scheme.
         outgoing = urllib.request.Request(  # noqa: S310
             request.url, data=request.body or None, method=request.method
@@ -75,16 +121,17 @@ class UrllibTransport:
         for name, value in request.headers:
             previous = outgoing.get_header(name.capitalize())
             outgoing.add_header(name, value if previous is None else f"{previous}, {value}")
-        seconds = self.timeout if timeout is None else timeout
         try:
-            with self._opener.open(outgoing, timeout=seconds) as reply:
-                body = reply.read()
+            seconds = budget.read_timeout()
+            with self._opener.open(outgoing, timeout=seconds) as opened:
+                reply = cast(_Reply, opened)
+                body = budget.read(reply.read1, reply.socket.settimeout, reply.length)
                 return Response(reply.status, tuple(reply.headers.items()), body, request.url)
         except (OSError, http.client.HTTPException) as exc:
             # URLError only wraps: chain what actually went wrong (refused, TLS, DNS...).
             reason = getattr(exc, "reason", None)
             cause = reason if isinstance(reason, BaseException) else exc
-            raise TransportError.wrap(request, cause) from cause
+            raise budget.error(cause) from cause
 
     def close(self) -> None:
         """Nothing to release: each request used its own connection."""

@@ -7,6 +7,7 @@ nothing: a signed request is sent once, exactly as signed.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 from oauthcore import Request
 
 from ._extras import missing_extra
-from .base import DEFAULT_TIMEOUT, Response, TransportError, redact_url
+from ._limits import Budget, check_deadline, check_max_response
+from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, redact_url
 
 if TYPE_CHECKING:
     import ssl
@@ -30,7 +32,9 @@ class Urllib3Transport:
     Pass your own ``pool`` (a ``urllib3.PoolManager`` or ``ProxyManager``, configured as you
     like) or let the transport make one that verifies certificates against ``ca_certs`` (a PEM
     file) or with ``ssl_context``, else against the system's trust store. ``timeout`` is the
-    default for connecting and for each read, in seconds; ``None`` waits for ever.
+    default for connecting and for each read, in seconds; ``None`` waits for ever. A body over
+    ``max_response`` bytes raises ``ResponseTooLarge``, a call over ``deadline`` seconds
+    ``DeadlineExceeded`` (``None``: no limit); the connection goes back to the pool either way.
     """
 
     def __init__(
@@ -40,7 +44,11 @@ class Urllib3Transport:
         timeout: float | None = DEFAULT_TIMEOUT,
         ca_certs: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_response: int | None = DEFAULT_MAX_RESPONSE,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        self.max_response = check_max_response(max_response)
+        self.deadline = check_deadline(deadline)
         try:
             import urllib3
         except ImportError as exc:
@@ -58,18 +66,31 @@ class Urllib3Transport:
         # urllib3 clones a Timeout before use, so the default one is made once and shared.
         self._default_timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
-    def send(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected."""
+    def send(
+        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+    ) -> Response:
+        """Send ``request`` once, body byte for byte, and return the response unredirected.
+
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        """
         import urllib3
 
+        budget = Budget(
+            request,
+            max_response=self.max_response,
+            deadline=self.deadline if deadline is None else check_deadline(deadline),
+            timeout=self.timeout if timeout is None else timeout,
+        )
         headers: Mapping[str, str] = dict(request.headers)
         if self.pool.headers or len(headers) != len(request.headers):
             headers = self._merged_headers(request)
-        if timeout is None:
-            timeouts = self._default_timeout
-        else:
-            timeouts = urllib3.Timeout(connect=timeout, read=timeout)
         try:
+            seconds = budget.read_timeout()
+            if seconds == self.timeout:
+                timeouts = self._default_timeout
+            else:
+                timeouts = urllib3.Timeout(connect=seconds, read=seconds)
+            # urllib3's own total timeout bounds each read, not the body: the budget reads it.
             reply = self.pool.request(
                 request.method,
                 request.url,
@@ -78,12 +99,28 @@ class Urllib3Transport:
                 redirect=False,
                 retries=False,
                 timeout=timeouts,
-                preload_content=True,
+                preload_content=False,
                 decode_content=False,
             )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise TransportError.wrap(request, exc) from exc
-        return Response(reply.status, tuple(reply.headers.iteritems()), reply.data, request.url)
+            raise budget.error(exc) from exc
+        try:
+            body = budget.read(
+                functools.partial(reply.read1, decode_content=False),
+                functools.partial(_settimeout, reply),
+                reply.length_remaining,
+            )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            reply.close()
+            raise budget.error(exc) from exc
+        except BaseException:
+            # Refused part-way: the rest of the body must not be read by the next request.
+            reply.close()
+            raise
+        finally:
+            # Back to the pool (closed if it was cut short, to be reconnected when next used).
+            reply.release_conn()
+        return Response(reply.status, tuple(reply.headers.iteritems()), body, request.url)
 
     def _merged_headers(self, request: Request) -> urllib3.HTTPHeaderDict:
         # The pool's own default headers (a User-Agent, say) apply unless the request sets them;
@@ -108,6 +145,13 @@ class Urllib3Transport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _settimeout(reply: urllib3.BaseHTTPResponse, seconds: float | None) -> None:
+    # Once the body is read to its end, urllib3 has already given the connection back.
+    sock = getattr(reply.connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
 
 
 class _RedactOAuthParameters(logging.Filter):

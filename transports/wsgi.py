@@ -36,7 +36,8 @@ from oauthcore.provider_flow import (
 from oauthcore.records import Pairs
 from oauthcore.verification import DEFAULT_METHODS, Methods, Verified, parse, verify
 
-from .base import Response
+from ._limits import Budget, check_max_response
+from .base import DEFAULT_MAX_RESPONSE, Response
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -298,11 +299,15 @@ class WSGITransport:
     """A ``Transport`` handing each signed request (§3.5) to a WSGI app in this process.
 
     For tests of client code against a WSGI provider (``DemoProvider`` or your own): the app
-    sees the environ a server would build from the same request (PEP 3333).
+    sees the environ a server would build from the same request (PEP 3333). A body over
+    ``max_response`` bytes raises ``ResponseTooLarge``, as over a socket (``None``: no cap).
     """
 
-    def __init__(self, app: WSGIApplication) -> None:
+    def __init__(
+        self, app: WSGIApplication, *, max_response: int | None = DEFAULT_MAX_RESPONSE
+    ) -> None:
         self.app = app
+        self.max_response = check_max_response(max_response)
 
     def send(self, request: Request, *, timeout: float | None = None) -> Response:
         """Call the app with ``request`` as sent on the wire (§3.5); ``timeout`` is unused."""
@@ -344,14 +349,22 @@ class WSGITransport:
             return lambda data: None
 
         result = self.app(environ, start_response)
+        limit = self.max_response
+        chunks: list[bytes] = []
+        size = 0
         try:
-            body = b"".join(result)
+            for chunk in result:
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    budget = Budget(request, max_response=limit, deadline=None, timeout=None)
+                    raise budget.too_large("the response body is")
+                chunks.append(chunk)
         finally:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
         status, headers = started[-1]
-        return Response(int(status[:3]), tuple(headers), body, request.url)
+        return Response(int(status[:3]), tuple(headers), b"".join(chunks), request.url)
 
 
 @runtime_checkable

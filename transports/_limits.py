@@ -1,0 +1,140 @@
+"""The size cap and the deadline of one call, shared by the shipped adapters (RFC 5849 §3.5).
+
+Theory of operation: a socket timeout bounds each read, not a call, so a server that trickles a
+byte at a time keeps a call alive for ever, and an HTTP library reads a body of any size into
+memory. ``Budget`` holds both limits of one call. The adapter asks it for each socket wait
+(``read_timeout``: the per-read timeout cut to the time left, so no single wait outlasts the
+deadline), and lets it read the body (``read``): in chunks of at most what the cap still allows,
+checking the clock between chunks, refusing a ``Content-Length`` over the cap before reading.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from oauthcore import Request
+
+from .base import DeadlineExceeded, ResponseTooLarge, TransportError, _kind
+
+__all__ = ["Budget", "check_deadline", "check_max_response"]
+
+# Bytes asked for per read: large enough to be cheap, small enough to stop just past the cap.
+_CHUNK = 64 * 1024
+
+
+def check_max_response(value: object) -> int | None:
+    """``value`` as a response size cap in bytes (``None``: no cap); refuses anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_response must be an int (bytes) or None, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"max_response must be 0 or more, got {value}")
+    return value
+
+
+def check_deadline(value: object) -> float | None:
+    """``value`` as a deadline in seconds (``None``: none); refuses anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"deadline must be a number of seconds or None, not {type(value).__name__}")
+    if not value > 0:
+        raise ValueError(f"deadline must be more than 0 seconds, got {value}")
+    if math.isinf(value):
+        raise ValueError("deadline must be finite; pass None for no deadline")
+    return float(value)
+
+
+class Budget:
+    """The limits of one call to ``send``: size cap, deadline and per-read timeout (§3.5).
+
+    Made when the call starts, so the deadline counts connecting, sending and reading alike.
+    """
+
+    __slots__ = ("_bound", "_ends", "deadline", "max_response", "request", "timeout")
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        max_response: int | None,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> None:
+        self.request = request
+        self.max_response = max_response
+        self.deadline = deadline
+        self.timeout = timeout
+        self._ends = None if deadline is None else time.monotonic() + deadline
+        # Whether the last socket wait handed out was cut short by the deadline.
+        self._bound = False
+
+    def read_timeout(self) -> float | None:
+        """Seconds the next socket wait may take: the timeout, cut to the time left."""
+        if self._ends is None:
+            return self.timeout
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise self.exceeded()
+        self._bound = self.timeout is None or left < self.timeout
+        return left if self._bound else self.timeout
+
+    def read(
+        self,
+        read1: Callable[[int], bytes],
+        settimeout: Callable[[float | None], None],
+        length: int | None,
+    ) -> bytes:
+        """The body, read with ``read1`` (one socket read at most) within both limits.
+
+        ``length`` is the ``Content-Length`` still to come, if the library knows it;
+        ``settimeout`` sets the socket's timeout before each read while a deadline runs.
+        """
+        limit = self.max_response
+        if limit is not None and length is not None and length > limit:
+            raise self.too_large(f"a Content-Length of {length} bytes is")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if self._ends is not None:
+                settimeout(self.read_timeout())
+            chunk = read1(_CHUNK if limit is None else min(_CHUNK, limit - size + 1))
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise self.too_large("the response body is")
+            chunks.append(chunk)
+
+    def too_large(self, what: str) -> ResponseTooLarge:
+        """The error for a body over the cap; ``what`` says what was over it."""
+        limit = self.max_response
+        assert limit is not None  # only asked for when there is a cap
+        return ResponseTooLarge(
+            f"{what} over the {limit}-byte limit (max_response={limit}); pass a larger"
+            f" max_response (or None) to the transport to accept it",
+            limit=limit,
+            method=self.request.method,
+            url=self.request.url,
+        )
+
+    def exceeded(self) -> DeadlineExceeded:
+        """The error for a call that ran out of time."""
+        deadline = self.deadline
+        assert deadline is not None  # only asked for when there is a deadline
+        return DeadlineExceeded(
+            f"no complete response within the {deadline:g}-second deadline; pass a larger"
+            f" deadline (or None) to send() or to the transport",
+            deadline=deadline,
+            method=self.request.method,
+            url=self.request.url,
+        )
+
+    def error(self, cause: BaseException) -> TransportError:
+        """The ``TransportError`` for a library failure: the deadline's if it cut the wait."""
+        if self._bound and _kind(cause) == "timed out":
+            return self.exceeded()
+        return TransportError.wrap(self.request, cause)
