@@ -20,14 +20,16 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import pytest
 
 import transports
-from oauthcore import Request
+from oauthcore import Consumer, Request, Token
 from tests.streaming import stream_server
 from tests.test_transports_adapters import make
 from transports import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
+    Client,
     DeadlineExceeded,
     Httplib2Transport,
+    Response,
     ResponseTooLarge,
     TransportError,
     Urllib3Transport,
@@ -342,6 +344,144 @@ def test_bad_limits_are_refused(
     if "max_response" in options:
         with pytest.raises(error, match=message):
             WSGITransport(_chunks_app(0, 1), **options)
+
+
+# The Client: one deadline for the whole redirect chain.
+
+CONSUMER = Consumer("limits-key", "limits-secret")
+
+
+def _chain(url: str, hops: int, after: float) -> str:
+    target = "/length?size=2"
+    for _ in range(hops):
+        target = f"/redirect?after={after}&to={_quote(target)}"
+    return f"{url}{target}"
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+def test_the_client_deadline_spans_the_redirect_chain(kind: str, url: str) -> None:
+    # Four hops of 0.2 s: each well inside any per-hop limit, together over the 0.5 s deadline.
+    with make(kind, timeout=5) as transport:
+        client = Client(CONSUMER, transport=transport, deadline=0.5)
+        assert client.deadline == 0.5
+        assert client.request("GET", _chain(url, 1, 0.05)).body == b"xx"
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded, match="redirect chain") as caught:
+            client.request("GET", _chain(url, 4, 0.2))
+        elapsed = time.monotonic() - started
+    assert caught.value.deadline == 0.5
+    assert isinstance(caught.value.__cause__, DeadlineExceeded)
+    assert 0.45 < elapsed < 1.0
+
+
+def test_the_client_deadline_per_call(url: str) -> None:
+    with make("urllib3", timeout=5) as transport:
+        client = Client(CONSUMER, transport=transport)
+        assert client.deadline is None
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded, match=r"Client's 0\.3-second deadline"):
+            client.request("GET", _chain(url, 3, 0.2), deadline=0.3)
+        assert time.monotonic() - started < 0.8
+        # Without one, each hop has the transport's own deadline and the chain completes.
+        assert client.request("GET", _chain(url, 3, 0.05)).body == b"xx"
+        with pytest.raises(ValueError, match="deadline must be more than 0"):
+            client.request("GET", f"{url}/length?size=1", deadline=0)
+
+
+class TimeoutOnly:
+    """A third-party transport of the original protocol: ``send`` takes no deadline."""
+
+    def __init__(self, *replies: Response, pause: float = 0.0) -> None:
+        self.replies = list(replies)
+        self.pause = pause
+        self.calls: list[dict[str, Any]] = []
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        self.calls.append({"timeout": timeout})
+        time.sleep(self.pause)
+        return self.replies.pop(0)
+
+
+class WithDeadline(TimeoutOnly):
+    def send(
+        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+    ) -> Response:
+        self.calls.append({"timeout": timeout, "deadline": deadline})
+        time.sleep(self.pause)
+        return self.replies.pop(0)
+
+
+def _moved(to: str) -> Response:
+    return Response(302, [("Location", to)])
+
+
+def test_a_transport_without_deadline_keeps_working() -> None:
+    old = TimeoutOnly(_moved("/b"), Response(200, body=b"ok"))
+    assert (
+        Client(CONSUMER, transport=old, deadline=5).request("GET", "http://a.test/").body == b"ok"
+    )
+    assert old.calls == [{"timeout": None}, {"timeout": None}]
+
+
+def test_a_transport_without_deadline_is_bounded_between_hops() -> None:
+    old = TimeoutOnly(_moved("/b"), _moved("/c"), _moved("/d"), Response(200), pause=0.15)
+    client = Client(CONSUMER, transport=old, deadline=0.25)
+    with pytest.raises(DeadlineExceeded, match="redirect chain") as caught:
+        client.request("GET", "http://a.test/", timeout=2)
+    assert len(old.calls) == 2
+    assert caught.value.__cause__ is None
+    assert caught.value.url == "http://a.test/c"
+
+
+def test_the_client_passes_the_time_left_to_each_hop() -> None:
+    aware = WithDeadline(_moved("/b"), Response(200), pause=0.1)
+    Client(CONSUMER, transport=aware, deadline=2).request("GET", "http://a.test/", timeout=3)
+    first, second = (call["deadline"] for call in aware.calls)
+    assert 1.9 < first <= 2
+    assert 1.7 < second < first - 0.09
+    assert [call["timeout"] for call in aware.calls] == [3, 3]
+    # No Client deadline: the transport's own applies to each hop, and none is passed.
+    aware = WithDeadline(Response(200))
+    Client(CONSUMER, transport=aware).request("GET", "http://a.test/")
+    assert aware.calls == [{"timeout": None, "deadline": None}]
+
+
+def test_a_transport_whose_signature_cannot_be_read_gets_no_deadline() -> None:
+    class Opaque:
+        send = staticmethod(socket.getaddrinfo)  # a builtin: inspect cannot read it
+
+    Client(CONSUMER, transport=Opaque(), deadline=1)  # type: ignore[arg-type]
+
+
+def test_the_client_flow_takes_a_deadline(url: str) -> None:
+    with make("urllib", timeout=5) as transport:
+        client = Client(CONSUMER, transport=transport)
+        with pytest.raises(DeadlineExceeded):
+            client.fetch_request_token(f"{url}/redirect?after=2&to=/x", deadline=0.2)
+        with pytest.raises(DeadlineExceeded):
+            client.fetch_access_token(
+                f"{url}/redirect?after=2&to=/x", Token("t", "s"), "verifier", deadline=0.2
+            )
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("1", TypeError, "deadline must be a number"),
+        (0, ValueError, "deadline must be more than 0"),
+        (math.inf, ValueError, "finite"),
+    ],
+)
+def test_the_client_checks_its_deadline(
+    value: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        Client(CONSUMER, transport=TimeoutOnly(), deadline=value)
 
 
 # The pieces underneath.

@@ -5,16 +5,19 @@ nonce and timestamp, RFC 5849 §3.3) from the unsigned request for that hop; a s
 reused or carried along. Credentials only go where they were meant to: once a chain leaves the
 first request's origin, no later hop is signed (unless ``cross_origin_credentials``), and a hop
 from https to http is refused (unless ``allow_downgrade``), because OAuth's secrets and a
-PLAINTEXT signature (§3.4.4) must not travel in the clear.
+PLAINTEXT signature (§3.4.4) must not travel in the clear. A ``deadline`` bounds the whole
+chain: each hop is handed what is left of it, and no hop starts once it has run out.
 """
 
 from __future__ import annotations
 
+import inspect
 import json as jsonlib
+import time
 from typing import Any
 from urllib.parse import urljoin
 
-from attrs import evolve, field, frozen
+from attrs import Factory, evolve, field, frozen
 
 from oauthcore import (
     HMAC_SHA1,
@@ -30,7 +33,8 @@ from oauthcore import (
 from oauthcore.client_flow import authorization_url, parse_token_response
 from oauthcore.records import HeadersLike, PairsLike
 
-from .base import Response, Transport, TransportError, redact_url
+from ._limits import check_deadline
+from .base import DeadlineExceeded, Response, Transport, TransportError, redact_url
 from .redirects import is_downgrade, origin
 
 __all__ = ["Client", "RedirectError"]
@@ -86,6 +90,29 @@ def _check_type(kind: type | tuple[type, ...], what: str) -> Any:
     return check
 
 
+def _takes_deadline(transport: Transport) -> bool:
+    # The Transport protocol's send takes ``timeout``; one that also takes ``deadline`` (as the
+    # shipped adapters do) gets the time left on each hop. Others are bounded between hops.
+    try:
+        # Looked up before the transport is validated: a missing send is refused just after.
+        send: Any = getattr(transport, "send", None)
+        parameters = inspect.signature(send).parameters
+    except (TypeError, ValueError):
+        return False
+    found = parameters.get("deadline")
+    return found is not None and found.kind in (found.KEYWORD_ONLY, found.POSITIONAL_OR_KEYWORD)
+
+
+def _chain_late(request: Request, seconds: float) -> DeadlineExceeded:
+    return DeadlineExceeded(
+        f"the redirect chain did not complete within the Client's {seconds:g}-second deadline;"
+        " pass a larger deadline (or None) to the Client or to this call",
+        deadline=seconds,
+        method=request.method,
+        url=request.url,
+    )
+
+
 def _check_max_redirects(_instance: object, _attribute: object, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"max_redirects must be an int, not {type(value).__name__}")
@@ -102,7 +129,8 @@ class Client:
     >>> client.request("GET", "https://api.example.com/me").json()  # doctest: +SKIP
 
     ``method``, ``placement`` and ``realm`` are passed to ``oauthcore.sign``. Redirects are
-    followed up to ``max_redirects`` hops; see the module docstring for the rules.
+    followed up to ``max_redirects`` hops; see the module docstring for the rules. ``deadline``
+    (seconds) bounds a whole call, redirects included; ``None``: each hop has the transport's.
     """
 
     consumer: Consumer = field(validator=_check_type(Consumer, "consumer must be a Consumer"))
@@ -128,6 +156,16 @@ class Client:
     cross_origin_credentials: bool = field(default=False, kw_only=True)
     #: Follow a redirect from https to http (off: ``RedirectError``).
     allow_downgrade: bool = field(default=False, kw_only=True)
+    #: Seconds for a whole call, every hop of its redirect chain included (``None``: no limit
+    #: beyond each hop's transport deadline); raises ``DeadlineExceeded``.
+    deadline: float | None = field(default=None, kw_only=True, converter=check_deadline)
+    # Whether the transport's send takes ``deadline``: looked up once, here.
+    _hands_down_deadline: bool = field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=Factory(lambda client: _takes_deadline(client.transport), takes_self=True),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.realm is not None and self.placement is not Placement.HEADER:
@@ -148,13 +186,14 @@ class Client:
         json: Any = None,
         headers: HeadersLike | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Sign and send one request; return the final response of the redirect chain (§3).
 
         ``params`` go in the query, ``data`` makes a form body (its parameters are signed,
         §3.4.1.3.1), ``body`` sends raw bytes and ``json`` sends a JSON document (both covered
         by ``oauth_body_hash`` where the method has one; ``json=None`` means no JSON body).
-        ``timeout`` overrides the transport's default for every hop.
+        ``timeout`` overrides the transport's default for every hop, ``deadline`` the Client's.
         """
         if json is not None:
             if data is not None or body is not None:
@@ -164,7 +203,7 @@ class Client:
             if given.header("Content-Type") is None:
                 headers = (*given.headers, ("Content-Type", "application/json"))
         request = Request.build(method, url, params=params, data=data, headers=headers, body=body)
-        return self._send(request, self.token, timeout=timeout)
+        return self._send(request, self.token, timeout=timeout, deadline=deadline)
 
     def _send(
         self,
@@ -172,9 +211,12 @@ class Client:
         token: Token | None,
         *,
         timeout: float | None,
+        deadline: float | None = None,
         callback: str | None = None,
         verifier: str | None = None,
     ) -> Response:
+        seconds = self.deadline if deadline is None else check_deadline(deadline)
+        ends = 0.0 if seconds is None else time.monotonic() + seconds
         first_url = request.url
         first_origin: str | None = None  # worked out only if a redirect comes
         trusted = True
@@ -197,7 +239,10 @@ class Client:
                 )
             else:
                 outgoing = request
-            response = self.transport.send(outgoing, timeout=timeout)
+            if seconds is None:
+                response = self.transport.send(outgoing, timeout=timeout)
+            else:
+                response = self._send_within(outgoing, timeout, ends, seconds)
             if not response.is_redirect:
                 # The final URL as addressed, without the signature a query placement added.
                 if response.url == request.url:
@@ -216,6 +261,23 @@ class Client:
                 first_origin = origin(first_url)
             if not self.cross_origin_credentials and origin(request.url) != first_origin:
                 trusted = False
+
+    def _send_within(
+        self, request: Request, timeout: float | None, ends: float, seconds: float
+    ) -> Response:
+        # One hop of a chain that must be done by ``ends`` (the monotonic clock), ``seconds``
+        # after it began. A transport that takes no deadline is held to it between hops only.
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise _chain_late(request, seconds)
+        if not self._hands_down_deadline:
+            return self.transport.send(request, timeout=timeout)
+        send: Any = self.transport.send  # the protocol's send has no deadline; this one does
+        try:
+            response: Response = send(request, timeout=timeout, deadline=left)
+        except DeadlineExceeded as exc:
+            raise _chain_late(request, seconds) from exc
+        return response
 
     def _next_hop(self, request: Request, response: Response) -> Request:
         location = str(response.header("Location")).strip()
@@ -253,14 +315,21 @@ class Client:
     # The client side of the three-legged flow (RFC 5849 §2).
 
     def fetch_request_token(
-        self, url: str, callback: str = "oob", *, timeout: float | None = None
+        self,
+        url: str,
+        callback: str = "oob",
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Token:
         """Obtain temporary credentials (a request token) with ``oauth_callback`` (§2.1).
 
         Refuses a reply without ``oauth_callback_confirmed=true`` (a pre-1.0a provider) and a
         non-2xx reply, with ``TokenResponseError``.
         """
-        response = self._send(Request("POST", url), None, timeout=timeout, callback=callback)
+        response = self._send(
+            Request("POST", url), None, timeout=timeout, deadline=deadline, callback=callback
+        )
         return parse_token_response(
             response.body, status=response.status, require_callback_confirmed=True
         )
@@ -270,7 +339,13 @@ class Client:
         return authorization_url(url, request_token, **extra)
 
     def fetch_access_token(
-        self, url: str, request_token: Token, verifier: str, *, timeout: float | None = None
+        self,
+        url: str,
+        request_token: Token,
+        verifier: str,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Token:
         """Exchange the request token and ``verifier`` for token credentials (§2.3).
 
@@ -280,6 +355,10 @@ class Client:
         if not isinstance(request_token, Token):
             raise TypeError(f"request_token must be a Token, not {type(request_token).__name__}")
         response = self._send(
-            Request("POST", url), request_token, timeout=timeout, verifier=verifier
+            Request("POST", url),
+            request_token,
+            timeout=timeout,
+            deadline=deadline,
+            verifier=verifier,
         )
         return parse_token_response(response.body, status=response.status)
