@@ -315,6 +315,13 @@ def test_an_empty_host_header_is_refused_not_replaced() -> None:
         request_from_environ(environ)
 
 
+def test_a_host_of_none_counts_as_absent() -> None:
+    # Not what PEP 3333 allows, but read as str() it would be the host name "None".
+    environ = server_environ("example.org", "8080")
+    environ["HTTP_HOST"] = None
+    assert request_from_environ(environ).url == "http://example.org:8080/p"
+
+
 @pytest.mark.parametrize("scheme", ["ftp", "", "http://evil.example/x?", "https:"])
 def test_the_scheme_must_be_http_or_https(scheme: str) -> None:
     environ = environ_for(HTTP_HOST="api.example.com", PATH_INFO="/p")

@@ -156,7 +156,7 @@ def _authority(environ: WSGIEnvironment, scheme: str) -> str:
     Servers pass both on unchecked (a proxy may fill them from X-Forwarded-Host): a raw
     ``Host: h/other?path#`` would move the real path into a fragment of the URL verified.
     """
-    if "HTTP_HOST" in environ:
+    if environ.get("HTTP_HOST") is not None:
         text = str(environ["HTTP_HOST"])
         try:
             host, port = _host_and_port(text)
