@@ -345,6 +345,26 @@ def test_a_path_that_does_not_start_with_a_slash_is_refused(script: str, path: s
     assert caught.value.message == "the request path must start with '/'"
 
 
+@pytest.mark.parametrize("path", ["/caf\u00e9\u2615", "/\ud800", "/\U0001f600"])
+def test_a_path_beyond_latin1_is_refused(path: str) -> None:
+    # PEP 3333 hands the path over as latin-1 text of its bytes; anything beyond has no bytes.
+    environ = environ_for(HTTP_HOST="api.example.com", PATH_INFO=path)
+    with pytest.raises(HTTPProblem) as caught:
+        request_from_environ(environ)
+    assert (caught.value.status, caught.value.message) == (
+        400,
+        "the request path is not latin-1 text (PEP 3333)",
+    )
+
+
+@pytest.mark.parametrize("headers", [{"HTTP_X_TITLE": "\u2615"}, {"QUERY_STRING": "a=\ud800"}])
+def test_a_header_or_query_beyond_what_the_wire_carries_is_refused(headers: dict[str, str]) -> None:
+    environ = environ_for(HTTP_HOST="api.example.com", PATH_INFO="/p", **headers)
+    with pytest.raises(HTTPProblem) as caught:
+        request_from_environ(environ)
+    assert caught.value.status == 400
+
+
 # ---- any text at all ---------------------------------------------------------------------------
 
 HOST_ALPHABET = st.sampled_from(list("aZ09.-_~:[]/?#@\\%!$&'()*+,;= \t\r\n\x00\x7féä\ud800"))

@@ -222,7 +222,12 @@ def request_from_environ(environ: WSGIEnvironment, *, max_body: int = DEFAULT_MA
         # PEP 3333: both are empty or start with "/"; anything else would extend the authority.
         raise HTTPProblem(400, "the request path must start with '/'")
     # PEP 3333: environ strings are latin-1 decodings of the raw bytes; undo that first.
-    path = quote(raw_path.encode("latin-1"), safe=_PATH_SAFE) or "/"
+    try:
+        raw_bytes = raw_path.encode("latin-1")
+    except UnicodeEncodeError:
+        # Only a server that breaks PEP 3333 hands over more than latin-1: no bytes to verify.
+        raise HTTPProblem(400, "the request path is not latin-1 text (PEP 3333)") from None
+    path = quote(raw_bytes, safe=_PATH_SAFE) or "/"
     query = str(environ.get("QUERY_STRING", ""))
     url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
     try:
