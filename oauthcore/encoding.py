@@ -168,6 +168,13 @@ def encode_form_component(raw: str) -> str:
 #: (§3.4.1.3.2), and a list of them sorts, joins and splits with C-level string methods.
 ITEM_SEPARATOR = "\x01"
 
+#: Where the protocol parameters end in a sorted list of items, ``bisect_left(items, "oauth_")``
+#: being where they start: two bisections count them, instead of a test per item. An item begins
+#: ``oauth_`` exactly when its name does (a name holds no ``ITEM_SEPARATOR``), and a string begins
+#: ``oauth_`` exactly when it sorts at or above ``"oauth_"`` and below this, because "`" (U+0060)
+#: is the code point right after "_" (U+005F).
+OAUTH_ITEMS_END = "oauth`"
+
 
 def encode_form_items(data: str) -> list[str]:
     """Encoded ``name\\x01value`` items of a raw query or form string, each decoded exactly once.

@@ -23,7 +23,7 @@ from attrs import field, frozen
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
 from .credentials import CredentialStore, TokenKind
-from .encoding import ITEM_SEPARATOR, percent_decode
+from .encoding import ITEM_SEPARATOR, OAUTH_ITEMS_END, percent_decode
 from .errors import (
     ConsumerKeyUnknown,
     NonceUsed,
@@ -277,7 +277,7 @@ def _parse_plain(request: Request) -> OAuthParams | None:
     # Sorted, the oauth_* items sit in one run: more there than the header's means a protocol
     # parameter elsewhere too, an error (§3.5) that the full path reports.
     start = bisect_left(signed, "oauth_")
-    if bisect_left(signed, "oauth`", start) - start != len(own):
+    if bisect_left(signed, OAUTH_ITEMS_END, start) - start != len(own):
         return None
     del signed[bisect_left(signed, _SIGNATURE_ITEM, start)]
     return _params(request, found, signed, _HEADER, None)
