@@ -65,7 +65,7 @@ if TYPE_CHECKING:  # the provider side and the client flow load on first use (se
         parse_authorization_response,
         parse_token_response,
     )
-    from .credentials import CredentialStore, MemoryCredentialStore, TokenKind
+    from .credentials import CredentialStore, MemoryCredentialStore, TokenKind, TokenStore
     from .nonces import MemoryNonceStore, NonceStore
     from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
     from .provider_flow import (
@@ -123,6 +123,7 @@ __all__ = [
     "TokenKind",
     "TokenRejected",
     "TokenResponseError",
+    "TokenStore",
     "Unauthorized",
     "Verified",
     "VerifierInvalid",
@@ -177,6 +178,7 @@ _LAZY = {
     "TemporaryCredentials": "provider_flow",
     "TokenKind": "credentials",
     "TokenResponseError": "client_flow",
+    "TokenStore": "credentials",
     "Verified": "verification",
     "authorization_url": "client_flow",
     "authorize": "provider_flow",

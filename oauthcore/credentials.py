@@ -2,8 +2,9 @@
 
 ``verify`` asks a store for the consumer (its shared secret or RSA public key) by consumer key and
 for a token secret by token key, saying whether it expects temporary credentials (a request token,
-§2.1) or token credentials (an access token, §2.3). ``MemoryCredentialStore`` is a small
-thread-safe in-memory store for tests, demos and single-process tools.
+§2.1) or token credentials (an access token, §2.3). A ``TokenStore`` can also record and forget
+the tokens a provider issues (§2.1, §2.3). ``MemoryCredentialStore`` is both: a small thread-safe
+in-memory store for tests, demos and single-process tools.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from .records import Consumer, Token
 
-__all__ = ["CredentialStore", "MemoryCredentialStore", "TokenKind"]
+__all__ = ["CredentialStore", "MemoryCredentialStore", "TokenKind", "TokenStore"]
 
 
 class TokenKind(enum.Enum):
@@ -39,8 +40,21 @@ class CredentialStore(Protocol):
         ...
 
 
+@runtime_checkable
+class TokenStore(CredentialStore, Protocol):
+    """A ``CredentialStore`` that can also record and forget tokens (RFC 5849 §2.1, §2.3)."""
+
+    def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
+        """Record a ``kind`` token issued to the consumer ``consumer_key`` (§2.1, §2.3)."""
+        ...
+
+    def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
+        """Forget a token; ``True`` only for the caller that removed it (single use, §2.3)."""
+        ...
+
+
 class MemoryCredentialStore:
-    """A thread-safe in-memory ``CredentialStore`` for tests, demos and single-process tools (§2).
+    """A thread-safe in-memory ``TokenStore`` for tests, demos and single-process tools (§2).
 
     Tokens are kept per consumer and per ``TokenKind``; ``remove_token`` is atomic, so a request
     token can be made single-use (§2.3) by removing it before issuing the access token.

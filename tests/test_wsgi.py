@@ -245,7 +245,12 @@ def routes(tokens: TokenEndpoints) -> WSGITransport:
 
 
 def test_memory_store_is_a_token_store() -> None:
+    import oauthcore.credentials
+
     assert isinstance(MemoryCredentialStore(), TokenStore)
+    # The protocol lives in the core; the old import path keeps working.
+    assert TokenStore is oauthcore.TokenStore is oauthcore.credentials.TokenStore
+    assert "TokenStore" in oauthcore.__all__
 
 
 def test_three_legged_flow_through_the_endpoints() -> None:

@@ -16,14 +16,20 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Protocol, runtime_checkable
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from attrs import evolve
 
-from oauthcore import OAuthError, Request, Token, TokenRejected
-from oauthcore.credentials import CredentialStore, TokenKind
+from oauthcore import (
+    CredentialStore,
+    OAuthError,
+    Request,
+    Token,
+    TokenKind,
+    TokenRejected,
+    TokenStore,  # re-exported: code that imports it from here keeps working
+)
 from oauthcore.nonces import NonceStore
 from oauthcore.problems import FORM_CONTENT_TYPE, problem_response
 from oauthcore.provider_flow import (
@@ -370,19 +376,6 @@ class WSGITransport:
                 close()
         status, headers = started[-1]
         return Response(int(status[:3]), tuple(headers), b"".join(chunks), request.url)
-
-
-@runtime_checkable
-class TokenStore(CredentialStore, Protocol):
-    """A ``CredentialStore`` that can also record and forget tokens (RFC 5849 §2.1, §2.3)."""
-
-    def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
-        """Record a ``kind`` token issued to the consumer ``consumer_key`` (§2.1, §2.3)."""
-        ...
-
-    def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
-        """Forget a token; ``True`` only for the caller that removed it (single use, §2.3)."""
-        ...
 
 
 class TokenEndpoints:
