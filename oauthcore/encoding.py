@@ -19,7 +19,18 @@ from urllib.parse import quote, unquote, unquote_plus
 from ._lazy import LazyPattern
 from .errors import ParameterRejected
 
-__all__ = ["decode_form", "percent_decode", "percent_encode"]
+__all__ = [
+    "FORM_CONTENT_TYPE",
+    "append_query",
+    "decode_form",
+    "encode_form",
+    "percent_decode",
+    "percent_encode",
+]
+
+#: The media type of a form body (§3.4.1.3.1), of credentials replies (§2.1, §2.3) and of
+#: problem reports: the one spelling every module compares and sends.
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 # RFC 3986 unreserved characters: the only ones RFC 5849 §3.6 leaves bare.
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
@@ -234,13 +245,21 @@ def is_unreserved(value: str) -> bool:
     return _UNRESERVED(value) is not None
 
 
+def encode_form(pairs: Iterable[tuple[str, str]]) -> str:
+    """``pairs`` as ``name=value&...``, every name and value percent-encoded (§3.6, §3.4.1.3.1).
+
+    The one form encoder: request bodies, credentials replies, problem reports, query strings.
+    """
+    return "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
+
+
 def append_query(url: str, pairs: Iterable[tuple[str, str]]) -> str:
     """``url`` with ``pairs`` percent-encoded (§3.6) and added to its query, before any fragment.
 
     The one way oauthcore extends a URL: ``Request.build``, authorization and callback URLs.
     """
     base, hash_sign, fragment = url.partition("#")
-    added = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
+    added = encode_form(pairs)
     if not added:
         return url
     if "?" not in base:

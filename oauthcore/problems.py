@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .encoding import percent_encode
+from .encoding import FORM_CONTENT_TYPE, encode_form
 from .errors import OAuthError, ParameterAbsent, ParameterRejected, TimestampRefused
 from .header import render_authorization
 
@@ -24,9 +24,6 @@ __all__ = [
     "problem_response",
     "www_authenticate",
 ]
-
-#: The media type of problem reports and token responses (RFC 5849 §2.1, §2.3).
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 @frozen
@@ -66,9 +63,7 @@ def problem_body(error: OAuthError, *, advice: bool = True) -> bytes:
 
     ``advice=False`` leaves out ``oauth_problem_advice`` (the human-readable message).
     """
-    pairs = problem_pairs(error, advice=advice)
-    text = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
-    return text.encode("ascii")
+    return encode_form(problem_pairs(error, advice=advice)).encode("ascii")
 
 
 def problem_response(

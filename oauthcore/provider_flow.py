@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from attrs import evolve, field, frozen
 
-from .encoding import append_query, percent_encode
+from .encoding import append_query, encode_form
 from .errors import ParameterAbsent, ParameterRejected, TokenRejected
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
@@ -26,7 +26,6 @@ from .verification import DEFAULT_METHODS, Methods, OAuthParams, check
 
 __all__ = [
     "TemporaryCredentials",
-    "append_query",
     "authorize",
     "callback_url",
     "exchange",
@@ -222,5 +221,4 @@ def token_response(token: Token) -> bytes:
     if token.callback_confirmed:
         pairs.append(("oauth_callback_confirmed", "true"))
     pairs.extend(token.extra)
-    body = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
-    return body.encode("ascii")
+    return encode_form(pairs).encode("ascii")

@@ -11,12 +11,12 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from attrs import field, frozen
 
 from ._lazy import LazyPattern
-from .encoding import append_query, encode_uri, percent_encode
+from .encoding import FORM_CONTENT_TYPE, append_query, encode_form, encode_uri, percent_encode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
     from .rsa import KeyObject, RsaKey
@@ -45,7 +45,6 @@ _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
 _COMMON_METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
 # Header names that need no check against the token grammar: most requests carry only these.
 _COMMON_HEADERS = frozenset(("Authorization", "Content-Type", "Accept", "User-Agent", "Host"))
-_FORM_TYPE = "application/x-www-form-urlencoded"
 _CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search  # controls other than tab
 # A lone surrogate is no character at all: no encoding can put it on the wire.
 _SURROGATE = re.compile("[\ud800-\udfff]").search
@@ -424,7 +423,7 @@ class Request:
     def __attrs_post_init__(self) -> None:
         # Written as attrs' own __init__ writes a frozen record's fields: into its __dict__.
         self.__dict__["_target"] = parse_target(self.url)
-        self.__dict__["_form"] = _content_type(self.headers) == _FORM_TYPE
+        self.__dict__["_form"] = _content_type(self.headers) == FORM_CONTENT_TYPE
 
     @classmethod
     def build(
@@ -447,9 +446,9 @@ class Request:
         if data is not None:
             if body is not None:
                 raise ValueError("give either data= (a form) or body= (raw bytes), not both")
-            body = urlencode(to_pairs(data, "data"), quote_via=quote).encode("ascii")
+            body = encode_form(to_pairs(data, "data")).encode("ascii")
             if not any(name.lower() == "content-type" for name, _ in header_pairs):
-                header_pairs.append(("Content-Type", _FORM_TYPE))
+                header_pairs.append(("Content-Type", FORM_CONTENT_TYPE))
         return cls(method, url, tuple(header_pairs), b"" if body is None else body)
 
     def header(self, name: str) -> str | None:
@@ -513,7 +512,7 @@ class Request:
         object.__setattr__(copy, "_target", target)
         form = self._form
         if headers is not None and not form:
-            form = _content_type(headers) == _FORM_TYPE
+            form = _content_type(headers) == FORM_CONTENT_TYPE
         object.__setattr__(copy, "_form", form)
         return copy
 

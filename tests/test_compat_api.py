@@ -18,6 +18,7 @@ from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 
 import oauthcore
 import transports.oauth2_compat as oauth
+from oauthcore.encoding import encode_form
 from transports.oauth2_compat import _values
 
 # python-oauth2 test suite: the fixed parameters most of its signing tests share.
@@ -135,7 +136,7 @@ def test_values_conversion() -> None:
     assert _values.stored(("a", b"b", 3)) == ["a", "b", 3]
     assert _values.stored(59) == 59
     pairs = _values.text_pairs({"a b": ["1", "2 3"], "c": "~"})
-    assert _values.encoded_pairs(pairs) == "a%20b=1&a%20b=2%203&c=~"
+    assert encode_form(pairs) == "a%20b=1&a%20b=2%203&c=~"
 
 
 # --- Consumer and Token -------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from oauthcore import (
     sign,
     verify,
 )
+from oauthcore.encoding import append_query
 from oauthcore.provider_flow import (
     TemporaryCredentials,
-    append_query,
     authorize,
     callback_url,
     exchange,

@@ -29,8 +29,9 @@ from attrs import field, frozen
 
 from oauthcore import Consumer, OAuthError, Request, decode_form
 from oauthcore.credentials import MemoryCredentialStore
+from oauthcore.encoding import append_query
 from oauthcore.nonces import MemoryNonceStore
-from oauthcore.provider_flow import TemporaryCredentials, append_query, callback_url
+from oauthcore.provider_flow import TemporaryCredentials, callback_url
 
 from .base import Transport, redact_url
 from .wsgi import (

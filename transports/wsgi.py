@@ -30,8 +30,9 @@ from oauthcore import (
     TokenRejected,
     TokenStore,  # re-exported: code that imports it from here keeps working
 )
+from oauthcore.encoding import FORM_CONTENT_TYPE
 from oauthcore.nonces import NonceStore
-from oauthcore.problems import FORM_CONTENT_TYPE, problem_response
+from oauthcore.problems import problem_response
 from oauthcore.provider_flow import (
     TemporaryCredentials,
     authorize,

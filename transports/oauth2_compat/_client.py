@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import httplib2
 
 from oauthcore import percent_encode
+from oauthcore.encoding import FORM_CONTENT_TYPE
 
 from ..redirects import is_downgrade
 from ..redirects import origin as origin_of
@@ -27,8 +28,6 @@ from ._request import Request, body_bytes, split_query
 from ._values import text
 
 __all__ = ["Client"]
-
-_FORM = "application/x-www-form-urlencoded"
 
 
 def _header(headers: dict[str, Any], name: str) -> str | None:
@@ -93,9 +92,9 @@ class Client(httplib2.Http):
         headers = dict(headers)
         content_type = _header(headers, "Content-Type")
         if content_type is None and verb == "POST":
-            headers["Content-Type"] = content_type = _FORM
+            headers["Content-Type"] = content_type = FORM_CONTENT_TYPE
         # Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1).
-        is_form = (content_type or "").partition(";")[0].strip().lower() == _FORM
+        is_form = (content_type or "").partition(";")[0].strip().lower() == FORM_CONTENT_TYPE
         raw = body_bytes(body)
         parameters = split_query(text(raw)) if is_form and raw else None
         request = Request.from_consumer_and_token(

@@ -29,12 +29,12 @@ from oauthcore import (
     render_authorization,
 )
 from oauthcore import Request as CoreRequest
-from oauthcore.encoding import append_query
+from oauthcore.encoding import append_query, encode_form
 from oauthcore.header import is_oauth_authorization
 
 from ..base import redact_url
 from ._errors import Error
-from ._values import encoded_pairs, stored, text, text_pairs
+from ._values import stored, text, text_pairs
 
 if TYPE_CHECKING:
     from ._credentials import Consumer, Token
@@ -234,7 +234,7 @@ class Request(dict[str, Any]):
 
     def to_postdata(self) -> str:
         """Every parameter as a form body, sorted by name, each value encoded once (§3.5.2)."""
-        return encoded_pairs(sorted(self._own_pairs(), key=lambda pair: pair[0]))
+        return encode_form(sorted(self._own_pairs(), key=lambda pair: pair[0]))
 
     def to_url(self) -> str:
         """The URL with every parameter added to its query, the query kept as written (§3.5.3)."""

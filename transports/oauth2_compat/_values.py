@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from oauthcore import percent_encode
-
-__all__ = ["encoded_pairs", "stored", "text", "text_pairs", "values"]
+__all__ = ["stored", "text", "text_pairs", "values"]
 
 
 def text(value: object) -> str:
@@ -49,8 +47,3 @@ def stored(value: object) -> object:
 def text_pairs(params: Mapping[str, object]) -> list[tuple[str, str]]:
     """Decoded (name, value) pairs, one per value, in the mapping's order (RFC 5849 §3.4.1.3)."""
     return [(name, item) for name, value in params.items() for item in values(value)]
-
-
-def encoded_pairs(pairs: Iterable[tuple[str, str]]) -> str:
-    """``name=value&...`` with every name and value percent-encoded once (RFC 5849 §3.6)."""
-    return "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
