@@ -14,14 +14,13 @@ from binascii import b2a_base64
 from bisect import bisect_left
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
-from .encoding import ITEM_SEPARATOR, percent_encode
+from .encoding import FORM_CONTENT_TYPE, ITEM_SEPARATOR, percent_encode
 from .header import is_oauth_authorization, render_authorization
 from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .records import Consumer, Request, Token
 
 __all__ = ["Placement", "hash_body", "make_nonce", "make_timestamp", "sign"]
 
-_FORM_TYPE = "application/x-www-form-urlencoded"
 # A runtime Protocol check walks the protocol's members on every call; the built-in methods skip it.
 _BUILTIN_METHOD_TYPES = (HmacMethod, PlaintextMethod, RsaMethod)
 
@@ -120,7 +119,7 @@ def sign(
                 "placement=Placement.BODY needs an application/x-www-form-urlencoded request"
                 f" (this one is {request.content_type or 'raw bytes without a Content-Type'})"
             )
-        request = request._derive(headers=(*request.headers, ("Content-Type", _FORM_TYPE)))
+        request = request._derive(headers=(*request.headers, ("Content-Type", FORM_CONTENT_TYPE)))
         is_form = True
 
     # The request's own parameters, encoded (§3.4.1.3.1); OAuth ones must not be there already.
