@@ -4,17 +4,17 @@ Theory of operation: the flow's I/O (two signed POSTs) belongs to a transport; e
 is text in and records out, and lives here: reading a credentials reply (§2.1, §2.3), building
 the resource-owner authorization URL (§2.2) and reading the callback the provider redirects to.
 A reply the client cannot trust raises ``TokenResponseError``, carrying the status and the body
-with every ``oauth_token_secret`` value masked.
+with every secret value masked (``oauthcore.redaction``).
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from .encoding import append_query, decode_form
 from .errors import ParameterRejected
 from .records import Token
+from .redaction import mask_form, preview
 
 __all__ = [
     "AuthorizationResponseError",
@@ -25,15 +25,16 @@ __all__ = [
     "parse_token_response",
 ]
 
-# ``oauth_token_secret=...`` in a form body, or ``"oauth_token_secret": "..."`` in JSON.
-_FORM_SECRET = re.compile(r"(oauth_token_secret=)[^&\s]*")
-_JSON_SECRET = re.compile(r'("oauth_token_secret"\s*:\s*")(?:[^"\\]|\\.)*')
+# How much of a refused reply a message quotes.
 _PREVIEW = 200
 
 
 def mask_token_secret(text: str) -> str:
-    """``text`` with every ``oauth_token_secret`` value replaced by ``***`` (for messages, §2.3)."""
-    return _JSON_SECRET.sub(r"\1***", _FORM_SECRET.sub(r"\1***", text))
+    """A form or JSON reply with every ``oauth_token_secret`` (and other secret) masked (§2.3).
+
+    ``oauthcore.redaction.mask_form``, under the name the client flow has always exported.
+    """
+    return mask_form(text)
 
 
 class TokenResponseError(Exception):
@@ -48,8 +49,7 @@ class TokenResponseError(Exception):
         self.body = mask_token_secret(body)
         self.problem = _problem(self.body)
         detail = f" (oauth_problem={self.problem})" if self.problem else ""
-        preview = self.body if len(self.body) <= _PREVIEW else self.body[:_PREVIEW] + "..."
-        super().__init__(f"{message}{detail}; status {status}, body {preview!r}")
+        super().__init__(f"{message}{detail}; status {status}, body {preview(self.body, _PREVIEW)}")
 
 
 class AuthorizationResponseError(ValueError):

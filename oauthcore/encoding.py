@@ -227,17 +227,19 @@ def _form_unquote(value: str) -> str:
         ) from None
 
 
+def _preview(value: str) -> str:
+    # Loaded with the first refusal: ``import oauthcore`` does not pay for the redaction module.
+    from .redaction import preview
+
+    return preview(value)
+
+
 def _strict_unquote(value: str) -> str:
     return unquote(value, encoding="utf-8", errors="strict")
 
 
 def _strict_unquote_plus(value: str) -> str:
     return unquote_plus(value, encoding="utf-8", errors="strict")
-
-
-def _preview(value: str, limit: int = 40) -> str:
-    # Error messages quote a bounded prefix: a 1 MB value must not become a 1 MB message.
-    return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
 def is_unreserved(value: str) -> bool:

@@ -2,7 +2,7 @@
 
 Records validate once, at construction, and never change; ``attrs.evolve`` makes updated copies.
 Secrets are ``repr=False``, and a ``Request``'s repr masks any ``oauth_signature`` it carries
-(a PLAINTEXT signature *is* the secrets) with ``mask_secrets``, the masker for every message.
+(a PLAINTEXT signature *is* the secrets) and credentials headers with ``oauthcore.redaction``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from urllib.parse import quote, urlsplit
 
 from attrs import field, frozen
 
-from ._lazy import LazyPattern
 from .encoding import FORM_CONTENT_TYPE, append_query, encode_form, encode_uri, percent_encode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the RSA module loads with the first RSA key
@@ -29,7 +28,6 @@ __all__ = [
     "PairsLike",
     "Request",
     "Token",
-    "mask_secrets",
 ]
 
 #: Ordered (name, value) pairs: how headers, query and form parameters are held (repeats kept).
@@ -59,27 +57,6 @@ _URI_PARTS = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)").fullmatch
 # read here: such an authority is refused rather than guessed at.
 _AUTHORITY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@\[\]%]*+").fullmatch
 
-
-def _spellings(name: str) -> str:
-    """A pattern for ``name`` with any of its characters percent-encoded, as decoders accept."""
-    return "".join(
-        f"(?:{char}|%{code[0]}[{code[1]}{code[1].lower()}])"
-        for char, code in ((char, f"{ord(char):02X}") for char in name)
-    )
-
-
-# Every spelling the parsers accept: spaces around "=" (§3.5.1), percent-encoded characters (§3.6),
-# and a URL encoded inside another's query ("%3D"). The verifier is masked too: with the request
-# token it completes the exchange (§2.3); so is a token secret. A quoted value ends at its quote;
-# any other where a parameter, a header parameter or a URL does ("#" begins a fragment).
-_SECRET_IN_TEXT = LazyPattern(
-    "((?:"
-    + "|".join(map(_spellings, ("oauth_signature", "oauth_verifier", "oauth_token_secret")))
-    + r')[ \t]*(?:=|%3[Dd])[ \t]*"?)(?:(?<=")[^"]*|[^&",\s#]*)'
-)
-
-
-_USERINFO = re.compile(r"//[^/?#@]*@")
 
 _Validator = Callable[[Any, Any, Any], None]
 
@@ -336,16 +313,10 @@ _remembered_endpoint = functools.lru_cache(maxsize=512)(_endpoint)
 
 def _short(url: str) -> str:
     # Error messages show the URL without credentials: no password, no (PLAINTEXT) signature.
-    url = mask_secrets(_USERINFO.sub("//***@", url, count=1))
-    return repr(url if len(url) <= 80 else url[:80] + "...")
+    # The redaction module loads with the first refusal or repr: ``import oauthcore`` skips it.
+    from .redaction import mask_url, preview
 
-
-def mask_secrets(text: str) -> str:
-    """``text`` with every ``oauth_signature``, ``oauth_verifier`` and token secret value masked.
-
-    For messages, reprs and log lines: any spelling a parser accepts (§3.5, §3.6) shows ``***``.
-    """
-    return _SECRET_IN_TEXT.compiled.sub(r"\1***", text)
+    return preview(mask_url(url), 80)
 
 
 @frozen
@@ -517,11 +488,15 @@ class Request:
         return copy
 
     def __repr__(self) -> str:
-        headers = tuple((name, mask_secrets(value)) for name, value in self.headers)
+        from .redaction import mask_form, mask_header, mask_url
+
+        headers = tuple(
+            (name, mask_header(name, value, oauth_params=True)) for name, value in self.headers
+        )
         body = self.body
         if self.is_form:
-            body = mask_secrets(body.decode("latin-1")).encode("latin-1")
+            body = mask_form(body.decode("latin-1")).encode("latin-1")
         return (
-            f"Request(method={self.method!r}, url={mask_secrets(self.url)!r},"
+            f"Request(method={self.method!r}, url={mask_url(self.url)!r},"
             f" headers={headers!r}, body={body!r})"
         )

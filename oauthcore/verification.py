@@ -40,6 +40,7 @@ from .header import is_oauth_authorization, parse_authorization_encoded, read_pl
 from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
 from .records import Consumer, Request, Token
+from .redaction import preview as _preview
 from .signing import Placement, hash_body
 
 __all__ = ["DEFAULT_METHODS", "OAuthParams", "Verified", "check", "parse", "verify"]
@@ -139,11 +140,6 @@ class Verified:
     consumer: Consumer
     token: Token | None
     params: OAuthParams
-
-
-def _preview(value: str, limit: int = 40) -> str:
-    # A message quotes at most a short prefix: a 1 MB value must not become a 1 MB message.
-    return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
 def _take_oauth(

@@ -1,6 +1,6 @@
-"""No secret in a repr or a log line: ``Response`` headers, ``RedirectError``, the demo's
-``Decision`` and ``oauthcore serve``'s request log, all masked by the one masker the core's
-``Request`` repr uses (RFC 5849 §2.3 verifiers and token secrets, §3.4.4 PLAINTEXT signatures).
+"""No secret in a repr or a log line: ``Request`` and ``Response`` headers, ``RedirectError``, the
+demo's ``Decision`` and ``oauthcore serve``'s request log, all masked by ``oauthcore.redaction``
+(RFC 5849 §2.3 verifiers and token secrets, §3.4.4 PLAINTEXT signatures).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, sign
-from oauthcore.records import mask_secrets
+from oauthcore.redaction import SECRET_NAMES, mask, mask_form, mask_header, mask_url, preview
 from transports import Response, redact_url
 from transports.cli import main
 from transports.client import Client, RedirectError
@@ -53,7 +53,7 @@ COOKIE = "SessionCookie-4xY"
     ],
 )
 def test_one_masker_for_every_spelling(text: str, masked: str) -> None:
-    assert mask_secrets(text) == masked
+    assert mask(text) == masked
     assert redact_url(text) == masked
 
 
@@ -103,6 +103,103 @@ def test_response_repr_masks_an_authorization_without_a_scheme() -> None:
     text = repr(Response(200, [("Authorization", COOKIE)]))
     assert COOKIE not in text
     assert "('Authorization', '***')" in text
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        (("Authorization", f"Basic {COOKIE}"), "('Authorization', 'Basic ***')"),
+        (("Authorization", f"Bearer {COOKIE}"), "('Authorization', 'Bearer ***')"),
+        (("Authorization", COOKIE), "('Authorization', '***')"),
+        (("Proxy-Authorization", f"Basic {COOKIE}"), "('Proxy-Authorization', 'Basic ***')"),
+        (("Cookie", f"sid={COOKIE}; theme={COOKIE}"), "('Cookie', 'sid=***; theme=***')"),
+        (("Set-Cookie", f"sid={COOKIE}; Path=/"), "('Set-Cookie', 'sid=***; Path=/')"),
+        (
+            ("X-Callback", f"https://app.example/cb?oauth_verifier={VERIFIER}"),
+            "('X-Callback', 'https://app.example/cb?oauth_verifier=***')",
+        ),
+    ],
+)
+def test_request_repr_masks_credentials_headers(header: tuple[str, str], shown: str) -> None:
+    request = Request("GET", "https://api.example/p", [("Accept", "text/plain"), header])
+    text = repr(request)
+    assert COOKIE not in text
+    assert VERIFIER not in text
+    assert shown in text
+    assert "('Accept', 'text/plain')" in text
+    assert request.header(header[0]) == header[1]  # the request itself keeps what it carries
+
+
+def test_request_repr_keeps_an_oauth_header_readable_but_its_secrets() -> None:
+    signed = sign(
+        Request("GET", "https://api.example/p"),
+        Consumer("ck", "ConsumerSecret-7"),
+        Token("tok", TOKEN_SECRET),
+        PLAINTEXT,
+        nonce="n0nce",
+        timestamp=1,
+    )
+    text = repr(signed)
+    assert "ConsumerSecret" not in text
+    assert TOKEN_SECRET not in text
+    assert 'oauth_consumer_key="ck"' in text
+    assert 'oauth_nonce="n0nce"' in text
+    assert 'oauth_signature="***"' in text
+
+
+def test_request_repr_and_errors_mask_userinfo() -> None:
+    request = Request("GET", "https://user:Passw0rd@api.example/p?oauth_verifier=v1")
+    assert "Passw0rd" not in repr(request)
+    assert "https://***@api.example/p?oauth_verifier=***" in repr(request)
+    assert redact_url("https://user:Passw0rd@api.example/") == "https://***@api.example/"
+    assert mask_url("no userinfo here") == "no userinfo here"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # In a form body only "&" ends a value: a "#" or a quote is part of it.
+        ("a=1&oauth_token_secret=ab#cd&b=2", "a=1&oauth_token_secret=***&b=2"),
+        ('oauth_signature=x"y', "oauth_signature=***"),
+        ("oauth%5Fverifier=v v", "oauth%5Fverifier=*** v"),
+        (
+            '{"oauth_verifier": "v\\"w", "oauth_token": "t"}',
+            '{"oauth_verifier": "***", "oauth_token": "t"}',
+        ),
+    ],
+)
+def test_form_and_json_bodies_are_masked(text: str, masked: str) -> None:
+    assert mask_form(text) == masked
+
+
+def test_json_members_are_masked_in_any_text() -> None:
+    for name in SECRET_NAMES:
+        assert mask(f'{{"{name}" : "s\\"x", "a": "b"}}') == f'{{"{name}" : "***", "a": "b"}}'
+
+
+def test_compat_request_repr_masks_every_secret_name() -> None:
+    import transports.oauth2_compat as oauth
+
+    request = oauth.Request("GET", "https://api.example/", dict.fromkeys(SECRET_NAMES, COOKIE))
+    text = repr(request)
+    assert COOKIE not in text
+    for name in SECRET_NAMES:
+        assert f"'{name}': '***'" in text
+
+
+def test_mask_header_shows_an_oauth_header_only_when_asked() -> None:
+    value = f'OAuth oauth_token="t", oauth_signature="{PLAINTEXT_SIGNATURE}"'
+    assert mask_header("Authorization", value) == "OAuth ***"
+    assert mask_header("authorization", value, oauth_params=True) == (
+        'OAuth oauth_token="t", oauth_signature="***"'
+    )
+    assert mask_header("Authorization", f"Basic {COOKIE}", oauth_params=True) == "Basic ***"
+
+
+def test_preview_bounds_and_quotes() -> None:
+    assert preview("short") == "'short'"
+    assert preview("x" * 41) == repr("x" * 40 + "...")
+    assert preview("abcdef", 3) == "'abc...'"
 
 
 class _Redirecting:

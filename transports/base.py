@@ -16,7 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 from attrs import field, frozen
 
 from oauthcore import Request
-from oauthcore.records import all_headers, first_header, mask_secrets, to_pairs
+from oauthcore.records import all_headers, first_header, to_pairs
+from oauthcore.redaction import mask_header, mask_url
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -37,34 +38,16 @@ DEFAULT_MAX_RESPONSE = 10 * 1024 * 1024
 #: Seconds a shipped adapter gives one whole call (connect, send, read it all) unless told.
 DEFAULT_DEADLINE = 120.0
 
-# Headers that are credentials in themselves (RFC 9110 §11.6, RFC 6265 §4): their scheme, cookie
-# names and cookie attributes stay readable, what proves identity does not.
-_AUTHORIZATION = frozenset(("authorization", "proxy-authorization"))
-_SCHEME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")
-_COOKIE_VALUE = re.compile(r"((?:^|;)[ \t]*[^=;]*=)[^;]*")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 
 
 def redact_url(url: str) -> str:
-    """``url`` with the values of ``oauth_signature``, ``oauth_verifier`` and token secrets masked.
+    """``url`` with its userinfo and the values of secret parameters masked (RFC 5849 §3.5.3).
 
-    Use it before putting a URL (or any text) in a message or a log line (RFC 5849 §3.5.3 signs
-    in the query); it is the core's ``mask_secrets``, which knows every spelling parsers accept.
+    Use it before putting a URL (or any text) in a message or a log line; it is the core's
+    ``oauthcore.redaction.mask_url``, which knows every spelling parsers accept.
     """
-    return mask_secrets(url)
-
-
-def _redact_header(name: str, value: str) -> str:
-    # A header value as a repr may show it: credentials masked whole, OAuth secrets wherever.
-    lowered = name.lower()
-    if lowered in _AUTHORIZATION:
-        scheme = _SCHEME.match(value)
-        return f"{scheme.group() if scheme else ''}***"
-    if lowered == "set-cookie":
-        return _COOKIE_VALUE.sub(r"\1***", value, count=1)
-    if lowered == "cookie":
-        return _COOKIE_VALUE.sub(r"\1***", value)
-    return mask_secrets(value)
+    return mask_url(url)
 
 
 def _to_status(value: object) -> int:
@@ -142,7 +125,7 @@ class Response:
             raise ValueError("the JSON reply is nested too deeply to parse") from None
 
     def __repr__(self) -> str:
-        headers = tuple((name, _redact_header(name, value)) for name, value in self.headers)
+        headers = tuple((name, mask_header(name, value)) for name, value in self.headers)
         return (
             f"Response(status={self.status}, url={redact_url(self.url)!r},"
             f" headers={headers!r}, body=<{len(self.body)} bytes>)"

@@ -31,6 +31,7 @@ from oauthcore import (
 from oauthcore import Request as CoreRequest
 from oauthcore.encoding import append_query, encode_form
 from oauthcore.header import is_oauth_authorization
+from oauthcore.redaction import SECRET_NAMES
 
 from ..base import redact_url
 from ._errors import Error
@@ -46,8 +47,6 @@ OAUTH_VERSION = "1.0"
 HTTP_METHOD = "GET"
 # Body Hash §4.1.1: no oauth_body_hash on requests that cannot carry a body.
 _NO_BODY = frozenset({"GET", "HEAD"})
-# Never shown by repr(): a PLAINTEXT signature is the secrets, a verifier (§2.3) grants access.
-_SECRET_NAMES = frozenset({"oauth_signature", "oauth_verifier", "oauth_token_secret"})
 
 
 def _decode(query: str) -> list[tuple[str, str]]:
@@ -241,7 +240,7 @@ class Request(dict[str, Any]):
         return append_query(self._require_url(), self._own_pairs())
 
     def __repr__(self) -> str:
-        shown = {name: "***" if name in _SECRET_NAMES else value for name, value in self.items()}
+        shown = {name: "***" if name in SECRET_NAMES else value for name, value in self.items()}
         url = redact_url(self._url) if self._has_url and self._url is not None else None
         return f"Request(method={self.method!r}, url={url!r}, parameters={shown!r})"
 
