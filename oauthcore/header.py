@@ -28,6 +28,7 @@ from .encoding import (
 from .errors import ParameterRejected
 
 __all__ = [
+    "is_oauth_authorization",
     "parse_authorization",
     "parse_authorization_encoded",
     "read_plain",
@@ -84,7 +85,10 @@ def render_authorization(encoded_params: list[tuple[str, str]], realm: str | Non
 
 
 def is_oauth_authorization(value: str) -> bool:
-    """True when an Authorization header value uses the ``OAuth`` scheme (case-insensitive)."""
+    """True when an Authorization header value uses the ``OAuth`` scheme (RFC 5849 §3.5.1).
+
+    The scheme name is case-insensitive (RFC 9110 §11.1).
+    """
     return value.startswith("OAuth ") or _SCHEME.match(value) is not None
 
 

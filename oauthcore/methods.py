@@ -31,6 +31,7 @@ __all__ = [
     "RsaMethod",
     "SignatureMethod",
     "signature_method",
+    "signing_key",
 ]
 
 

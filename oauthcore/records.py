@@ -28,6 +28,9 @@ __all__ = [
     "PairsLike",
     "Request",
     "Token",
+    "all_headers",
+    "first_header",
+    "to_pairs",
 ]
 
 #: Ordered (name, value) pairs: how headers, query and form parameters are held (repeats kept).
@@ -80,7 +83,10 @@ def _str(name: str) -> _Validator:
 
 
 def to_pairs(value: PairsLike | None, what: str = "pairs") -> Pairs:
-    """Normalise a mapping or iterable of (name, value) pairs into a tuple of str pairs."""
+    """A mapping or iterable of (name, value) pairs as a tuple of str pairs (RFC 5849 §3.4.1.3).
+
+    Repeated names and their order are kept. A ``TypeError`` names types, never values.
+    """
     if value is None:
         return ()
     given: object = value
@@ -209,7 +215,10 @@ def _to_body(value: object) -> bytes:
 
 
 def first_header(headers: Headers, name: str) -> str | None:
-    """The first value of header ``name`` in ``headers`` (case-insensitive), or ``None``."""
+    """The first value of header ``name`` in ``headers``, or ``None`` (RFC 9110 §5.1, §5.3).
+
+    Header names are case-insensitive; repeated headers are kept in order, the first one wins.
+    """
     wanted = name.lower()
     for key, value in headers:
         if key.lower() == wanted:
@@ -218,7 +227,7 @@ def first_header(headers: Headers, name: str) -> str | None:
 
 
 def all_headers(headers: Headers, name: str) -> list[str]:
-    """Every value of header ``name`` in ``headers`` (case-insensitive), in order."""
+    """Every value of header ``name`` in ``headers``, in order (RFC 9110 §5.1, §5.3)."""
     wanted = name.lower()
     return [value for key, value in headers if key.lower() == wanted]
 
