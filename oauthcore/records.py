@@ -477,23 +477,23 @@ class Request:
         extra headers, an appended form body, or encoded pairs appended to the query.
         """
         copy = object.__new__(Request)
-        target = self._target
-        url = self.url
+        # Every field is carried over, those added later included; then only what changed is
+        # replaced, as attrs' own __init__ fills a frozen record that has a __dict__.
+        fields = copy.__dict__
+        fields.update(self.__dict__)
         if query_suffix is not None:
-            url = url.partition("#")[0]
+            target = self._target
+            url = self.url.partition("#")[0]
             separator = "&" if target.query else ("" if url.endswith("?") else "?")
-            url = f"{url}{separator}{query_suffix}"
             query = f"{target.query}&{query_suffix}" if target.query else query_suffix
-            target = _Target(target.uri, target.encoded_uri, query)
-        object.__setattr__(copy, "method", self.method)
-        object.__setattr__(copy, "url", url)
-        object.__setattr__(copy, "headers", self.headers if headers is None else headers)
-        object.__setattr__(copy, "body", self.body if body is None else body)
-        object.__setattr__(copy, "_target", target)
-        form = self._form
-        if headers is not None and not form:
-            form = _content_type(headers) == FORM_CONTENT_TYPE
-        object.__setattr__(copy, "_form", form)
+            fields["url"] = f"{url}{separator}{query_suffix}"
+            fields["_target"] = _Target(target.uri, target.encoded_uri, query)
+        if headers is not None:
+            fields["headers"] = headers
+            if not self._form:
+                fields["_form"] = _content_type(headers) == FORM_CONTENT_TYPE
+        if body is not None:
+            fields["body"] = body
         return copy
 
     def __repr__(self) -> str:

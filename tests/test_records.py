@@ -510,3 +510,42 @@ def test_repr_of_a_plain_request() -> None:
 def test_requests_compare_by_value() -> None:
     assert Request("get", "https://example.com/") == Request("GET", "https://example.com/")
     assert Request("GET", "https://example.com/") != Request("GET", "https://example.com/x")
+
+
+# --- _derive: the signer's trusted copy ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, ("GET", "https://h.example/p?a=1#f", (("Accept", "*/*"),), b"")),
+        (
+            {"headers": (("Accept", "*/*"), ("Content-Type", "application/x-www-form-urlencoded"))},
+            (
+                "GET",
+                "https://h.example/p?a=1#f",
+                (("Accept", "*/*"), ("Content-Type", "application/x-www-form-urlencoded")),
+                b"",
+            ),
+        ),
+        ({"body": b"b=2"}, ("GET", "https://h.example/p?a=1#f", (("Accept", "*/*"),), b"b=2")),
+        (
+            {"query_suffix": "oauth_nonce=n"},
+            ("GET", "https://h.example/p?a=1&oauth_nonce=n", (("Accept", "*/*"),), b""),
+        ),
+    ],
+)
+def test_derive_sets_every_field_as_construction_does(
+    change: dict[str, Any], expected: tuple[str, str, tuple[tuple[str, str], ...], bytes]
+) -> None:
+    original = Request("GET", "https://h.example/p?a=1#f", [("Accept", "*/*")])
+    derived = original._derive(**change)
+    built = Request(*expected)
+    # Every attrs field, those with init=False and eq=False included: a field added to Request
+    # later that _derive forgot would be missing here, or hold the original's stale value.
+    names = [field.name for field in attrs.fields(Request)]
+    assert sorted(vars(derived)) == sorted(vars(built)) == sorted(names)
+    for name in names:
+        assert getattr(derived, name) == getattr(built, name), name
+    assert derived == built
+    assert vars(original) == vars(Request("GET", "https://h.example/p?a=1#f", [("Accept", "*/*")]))
