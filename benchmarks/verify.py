@@ -30,7 +30,7 @@ from oauthcore import Consumer, Request, Token, records, sign
 from oauthcore.credentials import MemoryCredentialStore, TokenKind
 from oauthcore.errors import OAuthError
 from oauthcore.nonces import MemoryNonceStore
-from oauthcore.verification import check, parse, verify
+from oauthcore.verification import VerifyPolicy, check, parse, verify
 
 from . import straightforward
 from .common import Contender, Settings, by_name, compare, fresh, print_table, verdict
@@ -42,6 +42,7 @@ __all__ = ["main", "profile_report", "straightforward_verify"]
 CONSUMER = ("9djdj82h48djs9d2dpf43f3p", "kd94hf93k423kf44")
 TOKEN = ("nnch734d00sl2jdkkyyz9182", "pfkkdhi9sl3r4s00")
 WINDOW = 300
+POLICY = VerifyPolicy(window=WINDOW)
 
 OAUTHCORE = "oauthcore Request()+parse()+check()"
 OAUTHCORE_ONLY = "oauthcore parse()+check() on a built Request"
@@ -233,7 +234,7 @@ def contenders(case: Case) -> list[Contender]:
             # The application's own look-up of the secrets by the keys the request names.
             consumer = consumers[params.consumer_key]
             token = tokens[params.token] if params.token is not None else None
-            check(request, params, consumer, token, nonces=oauthcore_nonces, window=WINDOW)
+            check(request, params, consumer, token, nonces=oauthcore_nonces, policy=POLICY)
 
     def run_oauthcore_new_endpoint(
         items: list[tuple[Received, tuple[tuple[str, str], ...]]],
@@ -246,7 +247,7 @@ def contenders(case: Case) -> list[Contender]:
             params = parse(request)
             consumer = consumers[params.consumer_key]
             token = tokens[params.token] if params.token is not None else None
-            check(request, params, consumer, token, nonces=oauthcore_nonces, window=WINDOW)
+            check(request, params, consumer, token, nonces=oauthcore_nonces, policy=POLICY)
 
     def make_built(count: int) -> list[Request]:
         return [Request(r.method, r.url, headers_of(r), r.raw) for r in _received(case, count)]
@@ -256,7 +257,7 @@ def contenders(case: Case) -> list[Contender]:
             params = parse(request)
             consumer = consumers[params.consumer_key]
             token = tokens[params.token] if params.token is not None else None
-            check(request, params, consumer, token, nonces=oauthcore_nonces, window=WINDOW)
+            check(request, params, consumer, token, nonces=oauthcore_nonces, policy=POLICY)
 
     def run_oauthcore_verify(items: list[tuple[Received, tuple[tuple[str, str], ...]]]) -> None:
         for r, headers in items:
@@ -418,7 +419,7 @@ def profile_report(calls: int = 10000, top: int = 25) -> str:
             if r.content_type:
                 headers += (("Content-Type", r.content_type),)
             request = Request(r.method, r.url, headers, r.raw)
-            check(request, parse(request), consumer, token, nonces=nonces, window=WINDOW)
+            check(request, parse(request), consumer, token, nonces=nonces, policy=POLICY)
         profiler.disable()
         title = f"oauthcore Request()+parse()+check(), {case.title}, {calls} calls"
         out.write(f"\n=== cProfile: {title} ===\n")

@@ -67,6 +67,7 @@ if TYPE_CHECKING:  # the provider side and the client flow load on first use (se
     )
     from .credentials import CredentialStore, MemoryCredentialStore, TokenKind, TokenStore
     from .nonces import MemoryNonceStore, NonceStore
+    from .policy import DEFAULT_METHODS, DEFAULT_POLICY, VerifyPolicy
     from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
     from .provider_flow import (
         TemporaryCredentials,
@@ -79,12 +80,13 @@ if TYPE_CHECKING:  # the provider side and the client flow load on first use (se
         token_response,
     )
     from .rsa import RsaKey
-    from .verification import DEFAULT_METHODS, OAuthParams, Verified, check, parse, verify
+    from .verification import OAuthParams, Verified, check, parse, verify
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_METHODS",
+    "DEFAULT_POLICY",
     "HMAC_SHA1",
     "HMAC_SHA256",
     "HMAC_SHA512",
@@ -127,6 +129,7 @@ __all__ = [
     "Unauthorized",
     "Verified",
     "VerifierInvalid",
+    "VerifyPolicy",
     "VersionRejected",
     "__version__",
     "authorization_url",
@@ -169,7 +172,8 @@ _LAZY = {
     "RsaKey": "rsa",
     "AuthorizationResponseError": "client_flow",
     "CredentialStore": "credentials",
-    "DEFAULT_METHODS": "verification",
+    "DEFAULT_METHODS": "policy",
+    "DEFAULT_POLICY": "policy",
     "MemoryCredentialStore": "credentials",
     "MemoryNonceStore": "nonces",
     "NonceStore": "nonces",
@@ -180,6 +184,7 @@ _LAZY = {
     "TokenResponseError": "client_flow",
     "TokenStore": "credentials",
     "Verified": "verification",
+    "VerifyPolicy": "policy",
     "authorization_url": "client_flow",
     "authorize": "provider_flow",
     "callback_url": "provider_flow",

@@ -21,8 +21,9 @@ from attrs import evolve, field, frozen
 from .encoding import append_query, encode_form
 from .errors import ParameterAbsent, ParameterRejected, TokenRejected
 from .nonces import NonceStore
+from .policy import DEFAULT_POLICY, VerifyPolicy
 from .records import Consumer, Request, Token
-from .verification import DEFAULT_METHODS, Methods, OAuthParams, check
+from .verification import OAuthParams, check
 
 __all__ = [
     "TemporaryCredentials",
@@ -164,19 +165,18 @@ def exchange(
     temporary: TemporaryCredentials,
     *,
     nonces: NonceStore | None = None,
-    methods: Methods = DEFAULT_METHODS,
-    window: int = 300,
+    policy: VerifyPolicy = DEFAULT_POLICY,
     now: float | None = None,
-    allow_plaintext_over_http: bool = False,
     consume: Callable[[], bool] | None = None,
     access_token: Token | None = None,
 ) -> Token:
     """Check a token-credentials request and return the new token credentials (RFC 5849 §2.3).
 
     ``params`` is ``parse(request)``; ``temporary`` the saved record for ``params.token``. The
-    request is checked as ``check`` does, with the verifier compared in constant time before the
-    nonce is used; then ``consume()`` (for example ``store.remove_token``) must return ``True``,
-    or the request token was already used. ``access_token`` defaults to ``make_token()``.
+    request is checked as ``check`` does under ``policy``, with the verifier compared in constant
+    time before the nonce is used; then ``consume()`` (for example ``store.remove_token``) must
+    return ``True``, or the request token was already used. ``access_token`` defaults to
+    ``make_token()``.
     """
     if params.consumer_key != temporary.consumer_key or params.token != temporary.token.key:
         raise TokenRejected(
@@ -195,10 +195,8 @@ def exchange(
         consumer,
         temporary.token,
         nonces=nonces,
-        methods=methods,
-        window=window,
+        policy=policy,
         now=now,
-        allow_plaintext_over_http=allow_plaintext_over_http,
         verifier=temporary.verifier,
     )
     if consume is not None and not consume():

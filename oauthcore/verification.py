@@ -17,7 +17,7 @@ import hmac
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from attrs import field, frozen
 
@@ -37,19 +37,24 @@ from .errors import (
     VersionRejected,
 )
 from .header import is_oauth_authorization, parse_authorization_encoded, read_plain
-from .methods import METHODS, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
+from .methods import HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .nonces import NonceStore
+from .policy import DEFAULT_METHODS, DEFAULT_POLICY, Methods, VerifyPolicy
 from .records import Consumer, Request, Token
 from .redaction import preview as _preview
 from .signing import Placement, hash_body
 
-__all__ = ["DEFAULT_METHODS", "OAuthParams", "Verified", "check", "parse", "verify"]
-
-#: The signature methods a provider accepts unless it says otherwise: every built-in (§3.4).
-DEFAULT_METHODS: Mapping[str, SignatureMethod] = METHODS
-
-#: What ``methods=`` takes: methods by name, or any iterable of methods.
-Methods = Mapping[str, SignatureMethod] | Iterable[SignatureMethod]
+__all__ = [
+    "DEFAULT_METHODS",
+    "DEFAULT_POLICY",
+    "Methods",
+    "OAuthParams",
+    "Verified",
+    "VerifyPolicy",
+    "check",
+    "parse",
+    "verify",
+]
 
 _REQUIRED = (
     "oauth_consumer_key",
@@ -335,28 +340,37 @@ def _parameters_again(request: Request, params: OAuthParams) -> str:
     return again._parameters
 
 
-def _accepted_method(params: OAuthParams, methods: Methods) -> SignatureMethod:
-    name = params.signature_method
-    method: SignatureMethod | None
-    # A plain dict (the default) skips the abstract-base-class check, which is slow.
-    if type(methods) is dict or isinstance(methods, Mapping):
-        method = methods.get(name)
-    else:
-        method = next((m for m in methods if m.name == name), None)
+def _accepted_method(
+    params: OAuthParams, methods: Mapping[str, SignatureMethod]
+) -> SignatureMethod:
+    method = methods.get(params.signature_method)
     if method is None:
-        accepted = ", ".join(
-            methods.keys() if isinstance(methods, Mapping) else [m.name for m in methods]
-        )
         raise SignatureMethodRejected(
-            f"signature method {_preview(name)} is not accepted here; use one of: {accepted}"
-            " (RFC 5849 §3.4)",
+            f"signature method {_preview(params.signature_method)} is not accepted here; use one"
+            f" of: {', '.join(methods)} (RFC 5849 §3.4)",
             parameter="oauth_signature_method",
         )
     return method
 
 
+def _check_token_presence(params: OAuthParams, expected: bool, optional: bool) -> None:
+    """A token where the endpoint takes one, none where it takes none (§2.1, §3.1)."""
+    if not expected:
+        if params.token is not None:
+            raise ParameterRejected(
+                "this endpoint takes no oauth_token, so the request must not carry an oauth_token"
+                " (RFC 5849 §2.1, §3.1)",
+                parameter="oauth_token",
+            )
+    elif params.token is None and not optional:
+        raise ParameterAbsent(
+            "oauth_token is missing; this request needs token credentials (RFC 5849 §3.1)",
+            parameter="oauth_token",
+        )
+
+
 def _check_structure(
-    request: Request, params: OAuthParams, methods: Methods, allow_plaintext_over_http: bool
+    request: Request, params: OAuthParams, policy: VerifyPolicy
 ) -> SignatureMethod:
     """The checks that need no secret and no clock: version, method, body hash shape (§3.2)."""
     if params.version is not None and params.version != "1.0":
@@ -365,13 +379,10 @@ def _check_structure(
             " (RFC 5849 §3.1)",
             parameter="oauth_version",
         )
-    # The default, a plain dict, answers at once; anything else goes the general way.
-    method = methods.get(params.signature_method) if type(methods) is dict else None
-    if method is None:
-        method = _accepted_method(params, methods)
+    method = _accepted_method(params, policy.methods)
     if (
         method.name == "PLAINTEXT"
-        and not allow_plaintext_over_http
+        and not policy.allow_plaintext_over_http
         and request.base_string_uri.startswith("http://")
     ):
         raise SignatureMethodRejected(
@@ -395,10 +406,6 @@ def _check_structure(
 
 def _check_timestamp(params: OAuthParams, window: int, now: float) -> None:
     """Refuse a timestamp more than ``window`` seconds from ``now``, either way (§3.3)."""
-    if type(window) is not int and (isinstance(window, bool) or not isinstance(window, int)):
-        raise TypeError(f"window must be an int of seconds, not {type(window).__name__}")
-    if window < 0:
-        raise ValueError(f"window must not be negative, got {window}")
     skew = params.timestamp - now
     if skew > window or -skew > window:
         where = "in the future" if skew > 0 else "in the past"
@@ -504,113 +511,47 @@ def _unknown_consumer(params: OAuthParams) -> ConsumerKeyUnknown:
     )
 
 
-def check(
+def _precheck(
     request: Request,
     params: OAuthParams,
-    consumer: Consumer,
-    token: Token | None = None,
+    policy: VerifyPolicy,
+    now: float | None,
     *,
-    nonces: NonceStore | None = None,
-    methods: Methods = DEFAULT_METHODS,
-    window: int = 300,
-    now: float | None = None,
-    allow_plaintext_over_http: bool = False,
-    verifier: str | None = None,
-) -> None:
-    """Check ``params`` (from ``parse(request)``) against the secrets you looked up (RFC 5849 §3.2).
-
-    In order: version, accepted method, PLAINTEXT only over https, token and consumer keys,
-    timestamp within ``window`` seconds of ``now`` (default: the clock), the signature in constant
-    time, ``oauth_body_hash``, ``verifier`` (the one issued with a request token, §2.3), and last
-    the nonce through ``nonces``. Returns ``None`` or raises the ``OAuthError`` to answer with.
-    """
-    method = _check_structure(request, params, methods, allow_plaintext_over_http)
-    if consumer.key != params.consumer_key:
-        raise ConsumerKeyUnknown(
-            "the consumer given is not the one named by oauth_consumer_key (RFC 5849 §3.2)",
-            parameter="oauth_consumer_key",
-        )
-    if token is None:
-        if params.token is not None:
-            raise ParameterRejected(
-                "this request must not carry an oauth_token (RFC 5849 §3.1)",
-                parameter="oauth_token",
-            )
-    elif params.token is None:
-        raise ParameterAbsent(
-            "oauth_token is missing; this request needs one (RFC 5849 §3.1)",
-            parameter="oauth_token",
-        )
-    elif token.key != params.token:
-        raise TokenRejected(
-            "the token given is not the one named by oauth_token (RFC 5849 §3.2)",
-            parameter="oauth_token",
-        )
-    _check_timestamp(params, window, time.time() if now is None else now)
-    if not _signature_matches(request, params, method, consumer, token):
-        raise SignatureInvalid(_BAD_SIGNATURE, parameter="oauth_signature")
-    _finish(request, params, method, verifier, nonces)
-
-
-def verify(
-    request: Request,
-    credentials: CredentialStore,
-    nonces: NonceStore | None,
-    *,
-    token: TokenKind | None = TokenKind.ACCESS,
+    token_expected: bool,
     token_optional: bool = False,
-    methods: Methods = DEFAULT_METHODS,
-    window: int = 300,
-    now: float | None = None,
-    allow_plaintext_over_http: bool = False,
-    verifier: str | None = None,
-    reveal_unknown_consumer: bool = False,
-) -> Verified:
-    """Parse, look up the secrets in ``credentials`` and check, in one call (RFC 5849 §3.2).
+) -> SignatureMethod:
+    """What needs no secret, in order: token presence, structure, timestamp (§3.2, §3.3).
 
-    ``token`` is the kind of token the request must carry (``TokenKind.ACCESS`` for protected
-    resources, ``TokenKind.REQUEST`` to exchange temporary credentials, ``None`` for none, as in
-    a temporary-credentials request or a two-legged call); ``token_optional`` also lets requests
-    without one through. ``nonces=None`` turns replay protection off, and must be said outright.
-    An unknown consumer is refused as a bad signature (``SignatureInvalid`` caused by
-    ``ConsumerKeyUnknown``) unless ``reveal_unknown_consumer``.
-
-    >>> verified = verify(request, store, MemoryNonceStore())  # doctest: +SKIP
-    >>> verified.consumer.key, verified.token.key  # doctest: +SKIP
-    ('key', 'tok')
+    Runs before any secret is looked up, so a malformed request costs no look-up.
     """
-    if token is not None and not isinstance(token, TokenKind):
-        raise TypeError(f"token must be a TokenKind or None, not {token!r}")
-    if now is None:
-        now = time.time()
-    params = parse(request)
-    if token is None:
-        if params.token is not None:
-            raise ParameterRejected(
-                "this endpoint takes no oauth_token (RFC 5849 §2.1)", parameter="oauth_token"
-            )
-    elif params.token is None and not token_optional:
-        raise ParameterAbsent(
-            "oauth_token is missing; this resource needs token credentials (RFC 5849 §3.1)",
-            parameter="oauth_token",
-        )
-    method = _check_structure(request, params, methods, allow_plaintext_over_http)
-    _check_timestamp(params, window, now)
+    if not isinstance(policy, VerifyPolicy):
+        raise TypeError(f"policy must be a VerifyPolicy, not {type(policy).__name__}")
+    _check_token_presence(params, token_expected, token_optional)
+    method = _check_structure(request, params, policy)
+    _check_timestamp(params, policy.window, time.time() if now is None else now)
+    return method
 
-    consumer = credentials.consumer(params.consumer_key)
-    consumer_known = consumer is not None
-    if consumer is None:
-        consumer = _stand_in_consumer()
-    found: Token | None = None
-    token_known = True
-    if params.token is not None and token is not None:
-        found = credentials.token(params.consumer_key, params.token, token)
-        if found is None:
-            token_known = False
-            found = _stand_in_token()
 
-    matches = _signature_matches(request, params, method, consumer, found)
-    if not consumer_known and reveal_unknown_consumer:
+def _authenticate(
+    request: Request,
+    params: OAuthParams,
+    method: SignatureMethod,
+    consumer: Consumer,
+    token: Token | None,
+    *,
+    policy: VerifyPolicy,
+    nonces: NonceStore | None,
+    verifier: str | None,
+    consumer_known: bool = True,
+    token_known: bool = True,
+) -> None:
+    """The signature, then body hash, verifier and nonce (§3.2); unknown keys refused alike.
+
+    An unknown consumer or token arrives here with stand-in secrets: the signature is computed
+    all the same, and only then is the request refused, so the time taken tells nothing.
+    """
+    matches = _signature_matches(request, params, method, consumer, token)
+    if not consumer_known and policy.reveal_unknown_consumer:
         raise _unknown_consumer(params)
     if not token_known:
         # Before the consumer's fate: a made-up consumer key answers as a real one would.
@@ -628,4 +569,99 @@ def verify(
             raise refusal from unknown
         raise refusal
     _finish(request, params, method, verifier, nonces)
+
+
+def check(
+    request: Request,
+    params: OAuthParams,
+    consumer: Consumer,
+    token: Token | None = None,
+    *,
+    nonces: NonceStore | None = None,
+    policy: VerifyPolicy = DEFAULT_POLICY,
+    now: float | None = None,
+    verifier: str | None = None,
+) -> None:
+    """Check ``params`` (from ``parse(request)``) against the secrets you looked up (RFC 5849 §3.2).
+
+    In order: token presence (``token`` given: required; ``None``: refused), version, accepted
+    method, PLAINTEXT only over https, timestamp within ``policy.window`` seconds of ``now``
+    (default: the clock), the signature in constant time, ``oauth_body_hash``, ``verifier`` (the
+    one issued with a request token, §2.3), and last the nonce through ``nonces``. Returns
+    ``None`` or raises the ``OAuthError`` to answer with.
+    """
+    if consumer.key != params.consumer_key:
+        raise ConsumerKeyUnknown(
+            "the consumer given is not the one named by oauth_consumer_key (RFC 5849 §3.2)",
+            parameter="oauth_consumer_key",
+        )
+    if token is not None and params.token is not None and token.key != params.token:
+        raise TokenRejected(
+            "the token given is not the one named by oauth_token (RFC 5849 §3.2)",
+            parameter="oauth_token",
+        )
+    method = _precheck(request, params, policy, now, token_expected=token is not None)
+    _authenticate(
+        request, params, method, consumer, token, policy=policy, nonces=nonces, verifier=verifier
+    )
+
+
+def verify(
+    request: Request,
+    credentials: CredentialStore,
+    nonces: NonceStore | None,
+    *,
+    token_kind: TokenKind | None = TokenKind.ACCESS,
+    token_optional: bool = False,
+    policy: VerifyPolicy = DEFAULT_POLICY,
+    now: float | None = None,
+    verifier: str | None = None,
+) -> Verified:
+    """Parse, look up the secrets in ``credentials`` and check, in one call (RFC 5849 §3.2).
+
+    ``token_kind`` is the kind of token the request must carry (``TokenKind.ACCESS`` for
+    protected resources, ``TokenKind.REQUEST`` to exchange temporary credentials, ``None`` for
+    none, as in a temporary-credentials request or a two-legged call); ``token_optional`` also
+    lets requests without one through. ``nonces=None`` turns replay protection off, and must be
+    said outright. An unknown consumer is refused as a bad signature (``SignatureInvalid``
+    caused by ``ConsumerKeyUnknown``) unless ``policy.reveal_unknown_consumer``.
+
+    >>> verified = verify(request, store, MemoryNonceStore())  # doctest: +SKIP
+    >>> verified.consumer.key, verified.token.key  # doctest: +SKIP
+    ('key', 'tok')
+    """
+    if token_kind is not None and not isinstance(token_kind, TokenKind):
+        raise TypeError(f"token_kind must be a TokenKind or None, not {token_kind!r}")
+    params = parse(request)
+    method = _precheck(
+        request,
+        params,
+        policy,
+        now,
+        token_expected=token_kind is not None,
+        token_optional=token_optional,
+    )
+    consumer = credentials.consumer(params.consumer_key)
+    consumer_known = consumer is not None
+    if consumer is None:
+        consumer = _stand_in_consumer()
+    found: Token | None = None
+    token_known = True
+    if params.token is not None and token_kind is not None:
+        found = credentials.token(params.consumer_key, params.token, token_kind)
+        if found is None:
+            token_known = False
+            found = _stand_in_token()
+    _authenticate(
+        request,
+        params,
+        method,
+        consumer,
+        found,
+        policy=policy,
+        nonces=nonces,
+        verifier=verifier,
+        consumer_known=consumer_known,
+        token_known=token_known,
+    )
     return Verified(consumer, found, params)

@@ -29,6 +29,7 @@ from oauthcore import (
     Token,
     TokenRejected,
     VerifierInvalid,
+    VerifyPolicy,
     VersionRejected,
     check,
     parse,
@@ -181,16 +182,24 @@ def test_version_may_be_left_out() -> None:
 
 def test_methods_not_accepted_are_refused() -> None:
     error = refused(
-        signed(), SignatureMethodRejected, "use one of: HMAC-SHA256", methods=[HMAC_SHA256]
+        signed(),
+        SignatureMethodRejected,
+        "use one of: HMAC-SHA256",
+        policy=VerifyPolicy([HMAC_SHA256]),
     )
     assert (error.status, error.problem) == (400, "signature_method_rejected")
-    refused(signed(), SignatureMethodRejected, "HMAC-SHA256", methods={"HMAC-SHA256": HMAC_SHA256})
-    run(signed(), methods=[HMAC_SHA256, HMAC_SHA1])
+    refused(
+        signed(),
+        SignatureMethodRejected,
+        "HMAC-SHA256",
+        policy=VerifyPolicy({"HMAC-SHA256": HMAC_SHA256}),
+    )
+    run(signed(), policy=VerifyPolicy([HMAC_SHA256, HMAC_SHA1]))
 
 
 def test_a_custom_method_can_be_accepted() -> None:
     custom = HmacMethod("HMAC-SHA384", "sha384")
-    run(signed(method=custom), methods=[custom])
+    run(signed(method=custom), policy=VerifyPolicy([custom]))
     refused(signed(method=custom), SignatureMethodRejected, "HMAC-SHA384")
 
 
@@ -198,7 +207,7 @@ def test_plaintext_over_plain_http_is_refused_unless_allowed() -> None:
     http = signed(Request("GET", "http://api.example.com/"), method=PLAINTEXT)
     error = refused(http, SignatureMethodRejected, "refused over plain http")
     assert error.status == 400
-    run(http, allow_plaintext_over_http=True)
+    run(http, policy=VerifyPolicy(allow_plaintext_over_http=True))
     run(signed(method=PLAINTEXT))  # https
 
 
@@ -241,15 +250,21 @@ def test_timestamps_outside_the_window_are_refused(now: int, where: str) -> None
 def test_window_edges_and_custom_windows() -> None:
     run(signed(), now=T + 300)
     run(signed(), now=T - 300)
-    run(signed(), now=T + 3600, window=3600)
-    refused(signed(), TimestampRefused, "10 seconds either way", now=T + 11, window=10)
+    run(signed(), now=T + 3600, policy=VerifyPolicy(window=3600))
+    refused(
+        signed(),
+        TimestampRefused,
+        "10 seconds either way",
+        now=T + 11,
+        policy=VerifyPolicy(window=10),
+    )
 
 
 def test_window_is_validated() -> None:
     with pytest.raises(TypeError, match="window must be an int"):
-        run(signed(), window=True)
+        VerifyPolicy(window=True)
     with pytest.raises(ValueError, match="must not be negative"):
-        run(signed(), window=-1)
+        VerifyPolicy(window=-1)
 
 
 def test_the_credentials_given_must_be_those_named() -> None:
@@ -282,7 +297,7 @@ def test_a_replayed_request_is_refused() -> None:
     [
         (lambda r: evolve(r, method="POST"), {}),
         (lambda r: r, {"now": T + 1000}),
-        (lambda r: r, {"methods": [HMAC_SHA256]}),
+        (lambda r: r, {"policy": VerifyPolicy([HMAC_SHA256])}),
         (lambda r: r, {"verifier": "expected"}),
         (lambda r: replace_in_header(r, 'oauth_version="1.0"', 'oauth_version="1.1"'), {}),
     ],

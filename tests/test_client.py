@@ -185,7 +185,7 @@ def test_with_token_makes_a_new_client(store: MemoryCredentialStore) -> None:
     assert signed.transport is transport
     anonymous.request("GET", f"{ORIGIN}/public")
     signed.request("GET", f"{ORIGIN}/private")
-    assert accepted(transport.sent[0], store, token=None).token is None
+    assert accepted(transport.sent[0], store, token_kind=None).token is None
     assert accepted(transport.sent[1], store).token == TOKEN
 
 
@@ -420,7 +420,7 @@ def test_fetch_request_token(store: MemoryCredentialStore) -> None:
     assert token == Token("hh5s93j4hdidpola", "hdhd0244k9j7ao03", callback_confirmed=True)
     (sent,) = transport.sent
     assert sent.method == "POST"
-    verified = accepted(sent, store, token=None)
+    verified = accepted(sent, store, token_kind=None)
     assert verified.params.callback == "https://printer.example.com/ready"
     assert verified.params.token is None
     assert transport.timeouts == [2]
@@ -430,7 +430,7 @@ def test_fetch_request_token_defaults_to_oob(store: MemoryCredentialStore) -> No
     reply = b"oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=true"
     transport = Scripted(Response(200, [], reply))
     Client(CONSUMER, transport=transport).fetch_request_token(f"{ORIGIN}/initiate")
-    assert accepted(transport.sent[0], store, token=None).params.callback == "oob"
+    assert accepted(transport.sent[0], store, token_kind=None).params.callback == "oob"
 
 
 def test_fetch_request_token_refuses_an_unconfirmed_reply() -> None:
@@ -468,7 +468,7 @@ def test_fetch_access_token(store: MemoryCredentialStore) -> None:
     assert (access.key, access.secret) == ("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
     assert access.get("user_id") == "42"
     verified = accepted(
-        transport.sent[0], store, token=TokenKind.REQUEST, verifier="hfdp7dh39dks9884"
+        transport.sent[0], store, token_kind=TokenKind.REQUEST, verifier="hfdp7dh39dks9884"
     )
     assert verified.token == request_token
 

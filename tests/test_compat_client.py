@@ -92,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
                 CONSUMER.core(),
                 token,
                 nonces=self.server.nonces,
-                allow_plaintext_over_http=True,
+                policy=oauthcore.VerifyPolicy(allow_plaintext_over_http=True),
             )
         except oauthcore.OAuthError as exc:
             self._answer(exc.status, exc.message.encode("utf-8"))

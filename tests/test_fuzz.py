@@ -336,7 +336,7 @@ def verify_only_oauth_errors(request: Request) -> None:
     only((OAuthError,), lambda: verify(request, store(), MemoryNonceStore(), now=NOW))
     only(
         (OAuthError,),
-        lambda: verify(request, store(), MemoryNonceStore(), token=None, now=NOW),
+        lambda: verify(request, store(), MemoryNonceStore(), token_kind=None, now=NOW),
     )
 
 

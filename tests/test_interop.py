@@ -33,6 +33,7 @@ from oauthcore import (
     Placement,
     Request,
     Token,
+    VerifyPolicy,
     check,
     collect_parameters,
     parse,
@@ -193,7 +194,14 @@ def oauthcore_verifies(request: Request, consumer: Consumer, token: Token | None
     signature (and body hash), not the clock. Raises the ``OAuthError`` a provider would answer.
     """
     params = parse(request)
-    check(request, params, consumer, token, now=params.timestamp, allow_plaintext_over_http=True)
+    check(
+        request,
+        params,
+        consumer,
+        token,
+        now=params.timestamp,
+        policy=VerifyPolicy(allow_plaintext_over_http=True),
+    )
     return True
 
 

@@ -24,6 +24,7 @@ from oauthcore import (
     Request,
     SignatureInvalid,
     Token,
+    VerifyPolicy,
     base_string_uri,
     check,
     collect_parameters,
@@ -206,7 +207,7 @@ def test_body_hash_follows_the_signature_method() -> None:
         CONSUMER,
         TOKEN,
         now=params.timestamp,
-        methods=[Sha1BodyHash(HMAC_SHA256)],
+        policy=VerifyPolicy([Sha1BodyHash(HMAC_SHA256)]),
     )
 
 

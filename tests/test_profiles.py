@@ -32,6 +32,7 @@ from oauthcore import (
     Token,
     TokenKind,
     TokenRejected,
+    VerifyPolicy,
     authorize,
     callback_url,
     exchange,
@@ -66,7 +67,7 @@ class FlowProvider:
 
     def initiate(self, request: Request) -> bytes:
         """Temporary credentials endpoint (§2.1)."""
-        verified = verify(request, self.credentials, self.nonces, token=None, now=self.now)
+        verified = verify(request, self.credentials, self.nonces, token_kind=None, now=self.now)
         temporary = issue_temporary_credentials(verified.params)
         self.pending[temporary.token.key] = self.issued[temporary.token.key] = temporary
         return token_response(temporary.token)
@@ -314,7 +315,7 @@ def test_woocommerce_over_http_signs_in_the_query() -> None:
     assert signed.header("Authorization") is None
     assert "oauth_token" not in signed.url
     assert "&oauth_signature=" in signed.url
-    verified = verify(signed, MemoryCredentialStore([WOO]), MemoryNonceStore(), token=None)
+    verified = verify(signed, MemoryCredentialStore([WOO]), MemoryNonceStore(), token_kind=None)
     assert verified.token is None
     params = parse(signed)
     client = OauthlibClient(
@@ -368,9 +369,9 @@ def test_jira_three_legged_rsa_sha1_out_of_band() -> None:
             forged,
             provider.credentials,
             provider.nonces,
-            token=None,
+            token_kind=None,
             now=provider.now,
-            methods=[RSA_SHA1],
+            policy=VerifyPolicy([RSA_SHA1]),
         )
 
 
@@ -385,7 +386,7 @@ def test_rsa_only_consumer_refuses_shared_secret_methods_by_default() -> None:
         timestamp=provider.now,
     )
     with pytest.raises(SignatureInvalid):
-        verify(forged, provider.credentials, provider.nonces, token=None, now=provider.now)
+        verify(forged, provider.credentials, provider.nonces, token_kind=None, now=provider.now)
 
 
 # --- Mastercard APIs: RSA-SHA256 and a SHA-256 oauth_body_hash on every request -----------------
@@ -467,12 +468,14 @@ def test_mastercard_json_round_trip(method: str, body: bytes) -> None:
     assert params.body_hash == hash_body(body, "sha256")
     provider_view = Consumer("dummy", rsa_key=MASTERCARD.rsa_key)
     verified = verify(
-        signed, MemoryCredentialStore([provider_view]), MemoryNonceStore(), token=None
+        signed, MemoryCredentialStore([provider_view]), MemoryNonceStore(), token_kind=None
     )
     assert verified.params.signature_method == "RSA-SHA256"
     tampered = Request(signed.method, signed.url, signed.headers, body + b" ")
     with pytest.raises(SignatureInvalid, match="oauth_body_hash"):
-        verify(tampered, MemoryCredentialStore([provider_view]), MemoryNonceStore(), token=None)
+        verify(
+            tampered, MemoryCredentialStore([provider_view]), MemoryNonceStore(), token_kind=None
+        )
 
 
 # --- Magento 2 integration tokens: HMAC-SHA256, all four credentials issued up front ------------
@@ -508,7 +511,7 @@ def test_magento_integration_token_call() -> None:
             sign(Request("GET", url), MAGENTO, MAGENTO_TOKEN, HMAC_SHA1),
             store,
             MemoryNonceStore(),
-            methods=[HMAC_SHA256],
+            policy=VerifyPolicy([HMAC_SHA256]),
         )
 
 
@@ -590,18 +593,24 @@ def test_lti_published_launches_verify(launch: Request) -> None:
     store = MemoryCredentialStore([LTI_CONSUMER])
     nonces = MemoryNonceStore()
     now = parse(launch).timestamp + 30
-    verified = verify(launch, store, nonces, token=None, now=now)
+    verified = verify(launch, store, nonces, token_kind=None, now=now)
     assert verified.params.placement is Placement.BODY
     with pytest.raises(NonceUsed):  # the same launch posted twice is a replay
-        verify(launch, store, nonces, token=None, now=now)
+        verify(launch, store, nonces, token_kind=None, now=now)
     with pytest.raises(TimestampRefused):  # and a launch an hour old is stale
-        verify(launch, store, MemoryNonceStore(), token=None, now=now + 3600)
+        verify(launch, store, MemoryNonceStore(), token_kind=None, now=now + 3600)
 
 
 def test_lti_published_invalid_launch_is_refused() -> None:
     store = MemoryCredentialStore([LTI_CONSUMER])
     with pytest.raises(SignatureInvalid):
-        verify(LTI_INVALID, store, MemoryNonceStore(), token=None, now=parse(LTI_INVALID).timestamp)
+        verify(
+            LTI_INVALID,
+            store,
+            MemoryNonceStore(),
+            token_kind=None,
+            now=parse(LTI_INVALID).timestamp,
+        )
 
 
 def test_lti_launch_signed_by_oauthcore_with_about_blank_callback() -> None:
@@ -618,7 +627,9 @@ def test_lti_launch_signed_by_oauthcore_with_about_blank_callback() -> None:
         placement=Placement.BODY,
         callback="about:blank",  # what LTI 1.1 consumers send
     )
-    verified = verify(launch, MemoryCredentialStore([LTI_CONSUMER]), MemoryNonceStore(), token=None)
+    verified = verify(
+        launch, MemoryCredentialStore([LTI_CONSUMER]), MemoryNonceStore(), token_kind=None
+    )
     assert verified.params.callback == "about:blank"
 
 

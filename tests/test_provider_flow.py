@@ -50,7 +50,7 @@ class Provider:
         self.pending: dict[str, TemporaryCredentials] = {}
 
     def request_token(self, request: Request) -> bytes:
-        verified = verify(request, self.store, self.nonces, token=None, now=T)
+        verified = verify(request, self.store, self.nonces, token_kind=None, now=T)
         temporary = issue_temporary_credentials(verified.params)
         self.store.add_token("ck", temporary.token, TokenKind.REQUEST)
         self.pending[temporary.token.key] = temporary

@@ -54,7 +54,7 @@ def _time(store: MemoryCredentialStore, request: Request) -> int:
     started = time.perf_counter_ns()
     for _ in range(CALLS):
         with contextlib.suppress(OAuthError):
-            verify(request, store, None, token=None, now=NOW)
+            verify(request, store, None, token_kind=None, now=NOW)
     return time.perf_counter_ns() - started
 
 
@@ -62,7 +62,7 @@ def _relative_difference(method: SignatureMethod) -> float:
     store, bad_signature, unknown = _refusals(method)
     for request in (bad_signature, unknown):  # both refused, and for the reasons intended
         with pytest.raises(OAuthError) as caught:
-            verify(request, store, None, token=None, now=NOW)
+            verify(request, store, None, token_kind=None, now=NOW)
         assert caught.value.problem == "signature_invalid"
     known_times: list[int] = []
     unknown_times: list[int] = []

@@ -36,6 +36,7 @@ from oauthcore import (
     TokenKind,
     TokenRejected,
     Verified,
+    VerifyPolicy,
     sign,
     verify,
 )
@@ -104,11 +105,11 @@ def test_round_trip_with_a_2048_bit_key_and_body_hash() -> None:
         body=b"{}",
     )
     request = sign(raw, Consumer("mc", rsa_key=pem), None, RSA_SHA256, timestamp=T)
-    verified = run(request, store, token=None)
+    verified = run(request, store, token_kind=None)
     assert verified.token is None
     assert verified.params.body_hash is not None
     with pytest.raises(SignatureInvalid, match="oauth_body_hash"):
-        run(evolve(request, body=b"[]"), store, token=None)
+        run(evolve(request, body=b"[]"), store, token_kind=None)
 
 
 # --- requests signed by oauthlib's Client (test oracle) ---
@@ -183,7 +184,7 @@ def test_lti_1_1_launch_signed_by_oauthlib_verifies() -> None:
         launch.url, "POST", body=launch.body.decode(), headers=dict(launch.headers)
     )
     request = Request("POST", uri, headers=headers, body=body.encode())
-    verified = verify(request, store, MemoryNonceStore(), token=None)
+    verified = verify(request, store, MemoryNonceStore(), token_kind=None)
     assert verified.params.placement is Placement.BODY
     assert verified.token is None
 
@@ -192,10 +193,10 @@ def test_lti_1_1_launch_round_trip_and_tampering() -> None:
     store = MemoryCredentialStore([Consumer("12345", "secret")])
     launch = Request.build("POST", "https://tool.example.com/lti/launch", data=LTI_LAUNCH)
     request = sign(launch, Consumer("12345", "secret"), placement=Placement.BODY, timestamp=T)
-    run(request, store, token=None)
+    run(request, store, token_kind=None)
     promoted = evolve(request, body=request.body.replace(b"roles=Instructor", b"roles=Learner"))
     with pytest.raises(SignatureInvalid):
-        run(promoted, store, token=None)
+        run(promoted, store, token_kind=None)
 
 
 # --- replay and clock (§3.3) ---
@@ -230,18 +231,18 @@ def test_verify_draws_now_from_the_clock(store: MemoryCredentialStore, signer: C
 def test_unknown_consumer_answers_like_a_bad_signature(store: MemoryCredentialStore) -> None:
     request = sign(Request("GET", URL), Consumer("nobody", SECRET), None, timestamp=T)
     with pytest.raises(SignatureInvalid, match="does not match") as info:
-        run(request, store, token=None)
+        run(request, store, token_kind=None)
     assert isinstance(info.value.__cause__, ConsumerKeyUnknown)
     bad = sign(Request("GET", URL), Consumer("other", "wrong"), None, timestamp=T)
     with pytest.raises(SignatureInvalid) as same:
-        run(bad, store, token=None)
+        run(bad, store, token_kind=None)
     assert (str(same.value), same.value.problem) == (str(info.value), info.value.problem)
 
 
 def test_unknown_consumer_can_be_revealed(store: MemoryCredentialStore) -> None:
     request = sign(Request("GET", URL), Consumer("nobody", SECRET), None, timestamp=T)
     with pytest.raises(ConsumerKeyUnknown, match="'nobody'") as info:
-        run(request, store, token=None, reveal_unknown_consumer=True)
+        run(request, store, token_kind=None, policy=VerifyPolicy(reveal_unknown_consumer=True))
     assert (info.value.status, info.value.problem) == (401, "consumer_key_unknown")
 
 
@@ -254,7 +255,7 @@ def test_unknown_consumer_with_rsa_is_refused(store: MemoryCredentialStore) -> N
         timestamp=T,
     )
     with pytest.raises(SignatureInvalid):
-        run(request, store, token=None)
+        run(request, store, token_kind=None)
 
 
 def test_a_signature_made_with_the_stand_in_secret_is_still_refused(
@@ -264,7 +265,7 @@ def test_a_signature_made_with_the_stand_in_secret_is_still_refused(
 
     request = sign(Request("GET", URL), Consumer("nobody", _DUMMY_SECRET), None, timestamp=T)
     with pytest.raises(SignatureInvalid):
-        run(request, store, token=None)
+        run(request, store, token_kind=None)
 
 
 def test_unknown_token_is_rejected_whether_or_not_the_consumer_exists(
@@ -300,11 +301,11 @@ def test_access_tokens_and_request_tokens_are_kept_apart(
     access = sign(Request("GET", URL), signer, TOKEN, timestamp=T)
     request_token = Token("request-tk", "request-ts")
     temporary = sign(Request("POST", URL), signer, request_token, timestamp=T, verifier="v")
-    assert run(temporary, store, token=TokenKind.REQUEST).token == request_token
+    assert run(temporary, store, token_kind=TokenKind.REQUEST).token == request_token
     with pytest.raises(TokenRejected):
-        run(access, store, token=TokenKind.REQUEST)
+        run(access, store, token_kind=TokenKind.REQUEST)
     with pytest.raises(TokenRejected):
-        run(temporary, store, token=TokenKind.ACCESS)
+        run(temporary, store, token_kind=TokenKind.ACCESS)
 
 
 def test_token_policy(store: MemoryCredentialStore, signer: Consumer) -> None:
@@ -315,20 +316,20 @@ def test_token_policy(store: MemoryCredentialStore, signer: Consumer) -> None:
     assert info.value.parameter == "oauth_token"
     assert run(two_legged, store, token_optional=True).token is None
     assert run(three_legged, store, token_optional=True).token == TOKEN
-    assert run(two_legged, store, token=None).token is None
+    assert run(two_legged, store, token_kind=None).token is None
     with pytest.raises(ParameterRejected, match="takes no oauth_token"):
-        run(three_legged, store, token=None)
+        run(three_legged, store, token_kind=None)
     with pytest.raises(TypeError, match="TokenKind"):
-        run(two_legged, store, token="access")
+        run(two_legged, store, token_kind="access")
 
 
 def test_verifier_through_verify(store: MemoryCredentialStore, signer: Consumer) -> None:
     request = sign(
         Request("POST", URL), signer, Token("request-tk", "request-ts"), timestamp=T, verifier="v"
     )
-    run(request, store, token=TokenKind.REQUEST, verifier="v")
+    run(request, store, token_kind=TokenKind.REQUEST, verifier="v")
     with pytest.raises(OAuthError, match="oauth_verifier does not match"):
-        run(request, store, token=TokenKind.REQUEST, verifier="w")
+        run(request, store, token_kind=TokenKind.REQUEST, verifier="w")
 
 
 def test_methods_restrict_what_verify_accepts(
@@ -336,7 +337,7 @@ def test_methods_restrict_what_verify_accepts(
 ) -> None:
     request = sign(Request("GET", URL), signer, TOKEN, RSA_SHA256, timestamp=T)
     with pytest.raises(OAuthError, match="not accepted"):
-        run(request, store, methods=[HMAC_SHA1])
+        run(request, store, policy=VerifyPolicy([HMAC_SHA1]))
 
 
 # --- MemoryCredentialStore ---
@@ -387,7 +388,7 @@ def test_an_rsa_only_consumer_cannot_be_forged_with_the_empty_secret(method: str
     store = MemoryCredentialStore([Consumer("rsa-only", rsa_key=PUBLIC_PEM)])
     forged = sign(Request("GET", URL), Consumer("rsa-only"), None, METHODS[method], timestamp=T)
     with pytest.raises(SignatureInvalid):
-        run(forged, store, token=None)
+        run(forged, store, token_kind=None)
     genuine = sign(
         Request("GET", URL),
         Consumer("rsa-only", rsa_key=PRIVATE_PEM),
@@ -395,4 +396,4 @@ def test_an_rsa_only_consumer_cannot_be_forged_with_the_empty_secret(method: str
         RSA_SHA256,
         timestamp=T,
     )
-    assert run(genuine, store, token=None).consumer.key == "rsa-only"
+    assert run(genuine, store, token_kind=None).consumer.key == "rsa-only"

@@ -31,6 +31,7 @@ from oauthcore import Consumer, OAuthError, Request, decode_form
 from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.encoding import append_query
 from oauthcore.nonces import MemoryNonceStore
+from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.provider_flow import TemporaryCredentials, callback_url
 
 from .base import Transport, redact_url
@@ -181,11 +182,10 @@ class DemoProvider:
         consumers: Iterable[tuple[Consumer, str]] = ((DEMO_CONSUMER, DEMO_APP_NAME),),
         user: DemoUser = DEMO_USER,
         realm: str = "oauthcore demo",
-        window: int = 300,
-        allow_plaintext_over_http: bool = False,
+        policy: VerifyPolicy = DEFAULT_POLICY,
     ) -> None:
         self.credentials = MemoryCredentialStore()
-        self.nonces = MemoryNonceStore(window)
+        self.nonces = MemoryNonceStore(policy.window)
         self.user = user
         self.realm = realm
         self._app_names: dict[str, str] = {}
@@ -195,16 +195,14 @@ class DemoProvider:
             self.credentials,
             self.nonces,
             realm=realm,
-            window=window,
-            allow_plaintext_over_http=allow_plaintext_over_http,
+            policy=policy,
         )
         self.resource = ProtectedResource(
             self._me,
             self.credentials,
             self.nonces,
             realm=realm,
-            window=window,
-            allow_plaintext_over_http=allow_plaintext_over_http,
+            policy=policy,
         )
         # Signs the authorization form's CSRF values; new with each provider, never shown.
         self._csrf_key = secrets.token_bytes(32)

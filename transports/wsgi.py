@@ -32,6 +32,7 @@ from oauthcore import (
 )
 from oauthcore.encoding import FORM_CONTENT_TYPE
 from oauthcore.nonces import NonceStore
+from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.problems import problem_response
 from oauthcore.provider_flow import (
     TemporaryCredentials,
@@ -41,7 +42,7 @@ from oauthcore.provider_flow import (
     token_response,
 )
 from oauthcore.records import Pairs
-from oauthcore.verification import DEFAULT_METHODS, Methods, Verified, parse, verify
+from oauthcore.verification import Verified, parse, verify
 
 from ._limits import Budget, check_max_response
 from .base import DEFAULT_MAX_RESPONSE, Response
@@ -258,7 +259,8 @@ class ProtectedResource:
 
     The ``Verified`` result is put in ``environ["oauthcore.verified"]`` (see ``verified()``) and
     the body, already read, is put back in ``wsgi.input``; a refused request is answered 400/401
-    with ``WWW-Authenticate`` and a problem report. The options are those of ``oauthcore.verify``.
+    with ``WWW-Authenticate`` and a problem report. ``policy`` and ``token_optional`` are those of
+    ``oauthcore.verify``.
     """
 
     def __init__(
@@ -268,20 +270,16 @@ class ProtectedResource:
         nonces: NonceStore | None,
         *,
         realm: str | None = None,
-        methods: Methods = DEFAULT_METHODS,
-        window: int = 300,
+        policy: VerifyPolicy = DEFAULT_POLICY,
         token_optional: bool = False,
-        allow_plaintext_over_http: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self.app = app
         self.credentials = credentials
         self.nonces = nonces
         self.realm = realm
-        self.methods = methods
-        self.window = window
+        self.policy = policy
         self.token_optional = token_optional
-        self.allow_plaintext_over_http = allow_plaintext_over_http
         self.max_body = max_body
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -292,11 +290,9 @@ class ProtectedResource:
                 request,
                 self.credentials,
                 self.nonces,
-                token=TokenKind.ACCESS,
+                token_kind=TokenKind.ACCESS,
                 token_optional=self.token_optional,
-                methods=self.methods,
-                window=self.window,
-                allow_plaintext_over_http=self.allow_plaintext_over_http,
+                policy=self.policy,
             )
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
@@ -396,9 +392,7 @@ class TokenEndpoints:
         nonces: NonceStore | None,
         *,
         realm: str | None = None,
-        methods: Methods = DEFAULT_METHODS,
-        window: int = 300,
-        allow_plaintext_over_http: bool = False,
+        policy: VerifyPolicy = DEFAULT_POLICY,
         callback_allowed: Callable[[str], bool] | None = None,
         max_pending: int = 10_000,
         max_body: int = DEFAULT_MAX_BODY,
@@ -406,9 +400,7 @@ class TokenEndpoints:
         self.credentials = credentials
         self.nonces = nonces
         self.realm = realm
-        self.methods = methods
-        self.window = window
-        self.allow_plaintext_over_http = allow_plaintext_over_http
+        self.policy = policy
         self.callback_allowed = callback_allowed
         if max_pending < 1:
             raise ValueError(f"max_pending must be at least 1, not {max_pending}")
@@ -488,10 +480,8 @@ class TokenEndpoints:
                 request,
                 self.credentials,
                 self.nonces,
-                token=None,
-                methods=self.methods,
-                window=self.window,
-                allow_plaintext_over_http=self.allow_plaintext_over_http,
+                token_kind=None,
+                policy=self.policy,
             )
             temporary = issue_temporary_credentials(
                 result.params, callback_allowed=self.callback_allowed
@@ -525,9 +515,7 @@ class TokenEndpoints:
                 consumer,
                 temporary,
                 nonces=self.nonces,
-                methods=self.methods,
-                window=self.window,
-                allow_plaintext_over_http=self.allow_plaintext_over_http,
+                policy=self.policy,
                 consume=lambda: self._consume(temporary),
             )
         except HTTPProblem as problem:

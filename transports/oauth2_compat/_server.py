@@ -24,7 +24,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import oauthcore
-from oauthcore import MemoryNonceStore, NonceStore, OAuthError, SignatureInvalid, percent_encode
+from oauthcore import (
+    MemoryNonceStore,
+    NonceStore,
+    OAuthError,
+    SignatureInvalid,
+    VerifyPolicy,
+    percent_encode,
+)
 from oauthcore import Request as CoreRequest
 from oauthcore import SignatureMethod as CoreSignatureMethod
 from oauthcore import Token as CoreToken
@@ -183,9 +190,11 @@ class Server:
                 consumer.core(),
                 None if token is None else token.core(),
                 nonces=self.nonce_store,
-                methods=methods,
-                window=self.timestamp_threshold,
-                allow_plaintext_over_http=self.allow_plaintext_over_http,
+                policy=VerifyPolicy(
+                    methods,
+                    window=self.timestamp_threshold,
+                    allow_plaintext_over_http=self.allow_plaintext_over_http,
+                ),
             )
         except SignatureInvalid as exc:
             if exc.parameter != "oauth_signature":
