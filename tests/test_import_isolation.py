@@ -6,6 +6,7 @@ Also the package's public surface: its exports and its error tree.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -186,3 +187,69 @@ def test_the_python_oauth2_client_names_its_extra_when_httplib2_is_missing(
     monkeypatch.setitem(sys.modules, "httplib2", None)
     with pytest.raises(ImportError, match=r"pip install 'oauthcore\[httplib2\]'"):
         oauth.Client  # noqa: B018
+
+
+# --- the edge uses only the core's public names (design rule 1) ---------------------------------
+
+
+def _core_uses(tree: ast.AST) -> list[tuple[str, str, int]]:
+    """Every (core module, name, line) a module of ``transports`` takes from ``oauthcore``."""
+    uses: list[tuple[str, str, int]] = []
+    bound: dict[str, str] = {}  # a local name -> the core module it is bound to
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None:
+            if node.module == "oauthcore" or node.module.startswith("oauthcore."):
+                uses += [(node.module, alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "oauthcore" or alias.name.startswith("oauthcore."):
+                    if alias.asname is not None:
+                        bound[alias.asname] = alias.name
+                    else:
+                        bound["oauthcore"] = "oauthcore"
+                        if alias.name != "oauthcore":
+                            # ``import oauthcore.x``: the submodule itself must be public.
+                            parent, _, child = alias.name.rpartition(".")
+                            uses.append((parent, child, node.lineno))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module = bound.get(node.value.id)
+            if module is not None:
+                uses.append((module, node.attr, node.lineno))
+    return uses
+
+
+def test_transports_import_only_names_in_the_core_all() -> None:
+    import importlib
+
+    found = []
+    for path in sorted((ROOT / "transports").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for module, name, line in _core_uses(tree):
+            private = any(part.startswith("_") for part in module.split("."))
+            exported = getattr(importlib.import_module(module), "__all__", ())
+            if private or name not in exported:
+                found.append(f"{path.relative_to(ROOT)}:{line}: {module}.{name}")
+    assert found == [], "transports uses core names outside __all__:\n" + "\n".join(found)
+
+
+def test_the_import_walk_sees_every_form() -> None:
+    source = (
+        "import oauthcore\n"
+        "import oauthcore.encoding\n"
+        "import oauthcore.records as recs\n"
+        "from oauthcore.records import to_pairs\n"
+        "from . import sibling\n"
+        "def f():\n"
+        "    from oauthcore import sign\n"
+        "    return oauthcore.HMAC_SHA1, recs.first_header, sibling.x\n"
+    )
+    uses = {(module, name) for module, name, _ in _core_uses(ast.parse(source))}
+    assert uses == {
+        ("oauthcore", "encoding"),
+        ("oauthcore.records", "to_pairs"),
+        ("oauthcore", "sign"),
+        ("oauthcore", "HMAC_SHA1"),
+        ("oauthcore", "encoding"),
+        ("oauthcore.records", "first_header"),
+    }
