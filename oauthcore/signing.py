@@ -12,9 +12,10 @@ import enum
 import time
 from binascii import b2a_base64
 from bisect import bisect_left
+from typing import NoReturn
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
-from .encoding import FORM_CONTENT_TYPE, ITEM_SEPARATOR, percent_encode
+from .encoding import FORM_CONTENT_TYPE, ITEM_SEPARATOR, OAUTH_ITEMS_END, percent_encode
 from .header import is_oauth_authorization, render_authorization
 from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .records import Consumer, Request, Token
@@ -101,6 +102,38 @@ def sign(
     >>> signed.header("Authorization").startswith('OAuth oauth_consumer_key="key"')
     True
     """
+    _check_arguments(request, consumer, token, method, placement)
+    is_form = request.is_form
+    if placement is _BODY and not is_form:
+        request, is_form = _as_form(request), True
+    items = _own_items(request, is_form)
+    _check_placement(request, placement, realm)
+    oauth = _protocol_parameters(
+        request,
+        is_form,
+        consumer,
+        token,
+        method,
+        body_hash=body_hash,
+        callback=callback,
+        verifier=verifier,
+        nonce=nonce,
+        timestamp=timestamp,
+        version=version,
+    )
+    base = _base_string(request, is_form, items, oauth)
+    oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
+    return _place(request, oauth, placement, realm)
+
+
+def _check_arguments(
+    request: Request,
+    consumer: Consumer,
+    token: Token | None,
+    method: SignatureMethod,
+    placement: Placement,
+) -> None:
+    """Refuse an argument of the wrong type before anything is drawn or signed (RFC 5849 §3.1)."""
     if not isinstance(request, Request):
         raise TypeError(f"request must be an oauthcore.Request, not {type(request).__name__}")
     if not isinstance(consumer, Consumer):
@@ -112,20 +145,27 @@ def sign(
     if not isinstance(placement, Placement):
         raise TypeError(f"placement must be a Placement, not {placement!r}")
 
-    is_form = request.is_form
-    if placement is _BODY and not is_form:
-        if request.body or request.content_type is not None:
-            raise ValueError(
-                "placement=Placement.BODY needs an application/x-www-form-urlencoded request"
-                f" (this one is {request.content_type or 'raw bytes without a Content-Type'})"
-            )
-        request = request._derive(headers=(*request.headers, ("Content-Type", FORM_CONTENT_TYPE)))
-        is_form = True
 
-    # The request's own parameters, encoded (§3.4.1.3.1); OAuth ones must not be there already.
+def _as_form(request: Request) -> Request:
+    """The empty request made a form, to carry the parameters in its body (RFC 5849 §3.5.2)."""
+    if request.body or request.content_type is not None:
+        raise ValueError(
+            "placement=Placement.BODY needs an application/x-www-form-urlencoded request"
+            f" (this one is {request.content_type or 'raw bytes without a Content-Type'})"
+        )
+    return request._derive(headers=(*request.headers, ("Content-Type", FORM_CONTENT_TYPE)))
+
+
+def _own_items(request: Request, is_form: bool) -> list[str]:
+    """The request's own query and form parameters as encoded items (RFC 5849 §3.4.1.3.1)."""
     items = encoded_form_items(request.query)
     if is_form:
         items.extend(encoded_form_items(body_text(request)))
+    return items
+
+
+def _check_placement(request: Request, placement: Placement, realm: str | None) -> None:
+    """Refuse an Authorization header or realm that clashes with the placement (RFC 5849 §3.5)."""
     if placement is _HEADER:
         if request.header("Authorization") is not None:
             raise ValueError(
@@ -140,22 +180,30 @@ def sign(
         if any(is_oauth_authorization(value) for value in request.header_values("Authorization")):
             raise ValueError("request already has an OAuth Authorization header; sign it once")
 
-    # Protocol parameters (§3.1), encoded once, in sorted order: the names are fixed and unreserved.
-    oauth: list[tuple[str, str]] = []
-    hash_algorithm = method.body_hash_algorithm
-    if body_hash is None:
-        body_hash = bool(request.body) and not is_form and hash_algorithm is not None
-    if body_hash:
-        if is_form:
-            raise ValueError("oauth_body_hash must not be sent with a form body (Body Hash §4.1.1)")
-        if hash_algorithm is None:
-            raise ValueError(f"{method.name} has no body hash; use body_hash=None or False")
-        oauth.append(("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm))))
+
+def _protocol_parameters(
+    request: Request,
+    is_form: bool,
+    consumer: Consumer,
+    token: Token | None,
+    method: SignatureMethod,
+    *,
+    body_hash: bool | None,
+    callback: str | None,
+    verifier: str | None,
+    nonce: str | None,
+    timestamp: int | str | None,
+    version: bool,
+) -> list[tuple[str, str]]:
+    """Every ``oauth_*`` parameter but the signature, encoded, in sorted order (RFC 5849 §3.1)."""
+    # Encoded once, and sorted by construction: the names are fixed and unreserved.
+    oauth = _body_hash_parameter(request, is_form, method, body_hash)
     if callback is not None:
         oauth.append(("oauth_callback", percent_encode(_text("callback", callback))))
     oauth.append(("oauth_consumer_key", consumer._encoded_key))
-    nonce = make_nonce() if nonce is None else _text("nonce", nonce)
-    oauth.append(("oauth_nonce", percent_encode(nonce)))
+    # A drawn nonce is URL-safe base64, unreserved already (§3.6): only a given one is encoded.
+    nonce = make_nonce() if nonce is None else percent_encode(_text("nonce", nonce))
+    oauth.append(("oauth_nonce", nonce))
     oauth.append(("oauth_signature_method", percent_encode(method.name)))
     timestamp_text = make_timestamp() if timestamp is None else _timestamp_text(timestamp)
     oauth.append(("oauth_timestamp", timestamp_text))
@@ -165,19 +213,51 @@ def sign(
         oauth.append(("oauth_verifier", percent_encode(_text("verifier", verifier))))
     if version:
         oauth.append(("oauth_version", "1.0"))
+    return oauth
 
-    own = items[:]  # the sort below mixes them with ours; kept for the error message only
+
+def _body_hash_parameter(
+    request: Request, is_form: bool, method: SignatureMethod, body_hash: bool | None
+) -> list[tuple[str, str]]:
+    """``[oauth_body_hash]`` if the body is hashed, else ``[]`` (RFC 5849 §3.1, Body Hash §3.1)."""
+    hash_algorithm = method.body_hash_algorithm
+    if body_hash is None:
+        body_hash = bool(request.body) and not is_form and hash_algorithm is not None
+    if not body_hash:
+        return []
+    if is_form:
+        raise ValueError("oauth_body_hash must not be sent with a form body (Body Hash §4.1.1)")
+    if hash_algorithm is None:
+        raise ValueError(f"{method.name} has no body hash; use body_hash=None or False")
+    return [("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm)))]
+
+
+def _base_string(
+    request: Request, is_form: bool, items: list[str], oauth: list[tuple[str, str]]
+) -> str:
+    """The signature base string of the request's own parameters and ours (RFC 5849 §3.4.1)."""
     items.extend(map(ITEM_SEPARATOR.join, oauth))
     items.sort()
-    parameters = encoded_parameters(items)
-    # Sorted, every oauth_* name sits in one run: more there than we added means the request
+    # Sorted, every oauth_* item sits in one run: more there than we added means the request
     # already carried a protocol parameter. Two bisections instead of a test per parameter.
-    if bisect_left(items, "oauth`") - bisect_left(items, "oauth_") != len(oauth):
-        name = next(item for item in own if item.startswith("oauth_")).partition(ITEM_SEPARATOR)[0]
-        raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
-    base = assemble_encoded(request.method, request.encoded_base_string_uri, parameters)
-    oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
+    if bisect_left(items, OAUTH_ITEMS_END) - bisect_left(items, "oauth_") != len(oauth):
+        _refuse_carried(request, is_form)
+    parameters = encoded_parameters(items)
+    return assemble_encoded(request.method, request.encoded_base_string_uri, parameters)
 
+
+def _refuse_carried(request: Request, is_form: bool) -> NoReturn:
+    """Name the protocol parameter the request already carries, sent once only (RFC 5849 §3.5)."""
+    # Found again from the request, not kept from the hot path: the first one, in request order.
+    own = _own_items(request, is_form)
+    name = next(item for item in own if item.startswith("oauth_")).partition(ITEM_SEPARATOR)[0]
+    raise ValueError(f"request already carries the protocol parameter {name}; sign it once")
+
+
+def _place(
+    request: Request, oauth: list[tuple[str, str]], placement: Placement, realm: str | None
+) -> Request:
+    """A copy of the request carrying the parameters where placement says (RFC 5849 §3.5.1-3)."""
     if placement is _HEADER:
         header = render_authorization(oauth, realm)
         return request._derive(headers=(*request.headers, ("Authorization", header)))
