@@ -44,7 +44,7 @@ from oauthcore import (
 )
 from oauthcore.client_flow import TokenResponseError, mask_token_secret, parse_token_response
 from tests.conftest import key_text
-from tests.servers import serve
+from tests.servers import echo_app, serve
 from transports import (
     Client,
     Httplib2Transport,
@@ -415,6 +415,20 @@ def test_signature_base_string_shows_no_secret() -> None:
     signed = sign(Request("GET", "https://api.example/r?x=1"), CONSUMER, token, PLAINTEXT)
     secrets.assert_absent(str(signature_base(signed)), "the base string")
     secrets.assert_absent(repr(signature_base(signed)), "the base string repr")
+
+
+def test_urllib3_log_redaction_masks_percent_encoded_names(
+    debug_logs: pytest.LogCaptureFixture,
+) -> None:
+    # oauth%5Fsignature is oauth_signature to any parser that decodes names (§3.6): its value is
+    # as secret, and urllib3's DEBUG request line must not show it.
+    query = "a=1&oauth%5Fsignature=cs-secret%26ts-secret&oauth%5fverifier=verifier-secret-9"
+    with Urllib3Transport(timeout=5) as transport, serve(echo_app) as base:
+        assert transport.send(Request("GET", f"{base}/r?{query}")).status == 200
+    text = log_text(debug_logs)
+    assert '"GET /r?a=1&' in text  # the request line was logged
+    for secret in ("cs-secret", "ts-secret", "verifier-secret-9"):
+        assert secret not in text
 
 
 def test_urllib3_log_redaction_masks_only_oauth_values() -> None:

@@ -162,10 +162,11 @@ class _RedactOAuthParameters(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Every str argument: a name can be percent-encoded (oauth%5Fsignature) or otherwise
+        # spelled as parsers accept it, and redact_url knows each spelling. DEBUG lines only.
         if isinstance(record.args, tuple):
             record.args = tuple(
-                redact_url(arg) if isinstance(arg, str) and "oauth_" in arg else arg
-                for arg in record.args
+                redact_url(arg) if isinstance(arg, str) else arg for arg in record.args
             )
         return True
 
