@@ -9,6 +9,9 @@ port, one thread per connection, keep-alive. Its paths:
 - ``/trickle?size=N&every=S``: N bytes with a ``Content-Length``, one byte every S seconds
 - ``/gzip?size=N``: N zero bytes gzip-compressed, ``Content-Encoding: gzip``
 - ``/redirect?to=URL&after=S``: a 302 to URL after S seconds
+- ``/slow-head?every=S&for=T``: the status line, then the headers, one byte every S seconds for
+  about T seconds; then the rest of the head at once and an empty body (the trickle is bounded,
+  so a client that waits it out still ends)
 
 The body is a generator over one shared 64 KiB block, so the server's memory stays flat whatever
 the size asked for; a client hanging up mid-body just ends the generator.
@@ -77,11 +80,27 @@ class _Handler(BaseHTTPRequestHandler):
                     200, [("Content-Encoding", "gzip"), ("Content-Length", str(len(payload)))]
                 )
                 self.wfile.write(payload)
+            elif parts.path == "/slow-head":
+                self._slow_head(float(query["every"]), float(query["for"]))
             else:  # /redirect
                 time.sleep(float(query.get("after", "0")))
                 self._head(302, [("Location", query["to"]), ("Content-Length", "0")])
 
     do_HEAD = do_POST = do_GET
+
+    def _slow_head(self, every: float, duration: float) -> None:
+        status = b"HTTP/1.1 200 OK\r\n"
+        count = max(len(status) + 1, round(duration / every))
+        # Padded so that the trickle reaches into the headers: status line first, then a header.
+        pad = b"." * max(1, count - len(status) - len(b"X-Trickle: \r\n"))
+        head = status + b"X-Trickle: " + pad + b"\r\nContent-Length: 0\r\n\r\n"
+        self.close_connection = True
+        for index in range(count):
+            self.wfile.write(head[index : index + 1])
+            self.wfile.flush()
+            time.sleep(every)
+        self.wfile.write(head[count:])
+        self.wfile.flush()
 
     def _head(self, status: int, headers: list[tuple[str, str]]) -> None:
         self.send_response(status)

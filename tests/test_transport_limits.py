@@ -292,6 +292,30 @@ def test_the_deadline_covers_waiting_for_the_headers(kind: str, url: str) -> Non
     assert time.monotonic() - started < 0.8
 
 
+def test_a_server_trickling_its_status_line_and_headers_is_stopped_by_the_deadline(
+    kind: str, url: str
+) -> None:
+    # One byte of the head every 0.2 s (for 8 s, then the rest at once): each wait ends well
+    # inside the 1 s per-read timeout, so only the deadline, re-checked before every read of the
+    # status line and the headers, can end the call on time.
+    with make(kind, timeout=1, deadline=1.0) as transport:
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded, match="1-second deadline") as caught:
+            transport.send(Request("GET", f"{url}/slow-head?every=0.2&for=8"))
+        elapsed = time.monotonic() - started
+    assert caught.value.deadline == 1.0
+    assert elapsed < 1.5
+
+
+def test_the_client_deadline_covers_a_trickled_head(kind: str, url: str) -> None:
+    with make(kind, timeout=1, deadline=None) as transport:
+        client = Client(CONSUMER, transport=transport, deadline=0.5)
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded):
+            client.request("GET", f"{url}/slow-head?every=0.1&for=8")
+    assert time.monotonic() - started < 1.0
+
+
 def test_a_per_read_timeout_shorter_than_the_deadline_is_a_timeout(kind: str, url: str) -> None:
     with (
         make(kind, timeout=0.2, deadline=5) as transport,
@@ -521,3 +545,78 @@ def test_httplib2_replies_read_plainly_outside_a_call() -> None:
         reply.begin()
         assert reply.read(4) == b"0123"
         assert reply.read() == b"456789"
+
+
+def test_a_response_reads_through_the_budget_only_while_a_deadline_runs() -> None:
+    # The buffered file http.client reads the status line and headers from: wrapped only for a
+    # call with a deadline, so a call without one pays nothing per read.
+    from transports._limits import Budget, BudgetedResponse
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    request = Request("GET", "http://a.test/")
+    timed = Budget(request, max_response=None, deadline=5, timeout=1)
+    untimed = Budget(request, max_response=None, deadline=None, timeout=1)
+    for budget, wrapped in ((None, False), (untimed, False), (timed, True)):
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            theirs.sendall(head)
+            if budget is None:
+                reply = BudgetedResponse(ours, method="GET")
+            else:
+                with budget.in_force():
+                    reply = BudgetedResponse(ours, method="GET")
+            assert reply.budget is budget
+            assert (type(reply.fp.raw).__name__ == "_BudgetedReads") is wrapped
+            assert reply.fileno() == ours.fileno()
+            reply.begin()
+            assert reply.read() == b"ok"
+            assert ours.gettimeout() == (1 if wrapped else None)
+            reply.close()
+
+
+def test_a_budgeted_response_lets_the_socket_go_when_closed() -> None:
+    from transports._limits import Budget, BudgetedResponse
+
+    budget = Budget(Request("GET", "http://a.test/"), max_response=None, deadline=5, timeout=1)
+    ours, theirs = socket.socketpair()
+    with theirs:
+        with budget.in_force():
+            reply = BudgetedResponse(ours, method="GET")
+        # As urllib does once the headers are in: the socket is closed, its file still reads.
+        ours.close()
+        assert ours.fileno() != -1
+        theirs.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx")
+        reply.begin()
+        assert reply.read() == b"x"
+        # The body read to its end closes the file: the descriptor goes, the peer sees the end.
+        assert reply.isclosed()
+        assert ours.fileno() == -1
+        assert theirs.recv(1) == b""
+
+
+def test_a_head_read_after_the_deadline_raises_before_waiting() -> None:
+    from transports._limits import Budget, BudgetedResponse
+
+    outer = Budget(Request("GET", "http://a.test/"), max_response=None, deadline=5, timeout=5)
+    spent = Budget(
+        Request("GET", "http://a.test/?oauth_verifier=v123"),
+        max_response=None,
+        deadline=0.01,
+        timeout=5,
+    )
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        with outer.in_force():
+            with spent.in_force():
+                reply = BudgetedResponse(ours, method="GET")
+            # The outer call's budget is back in force once the inner one is done.
+            other = BudgetedResponse(ours, method="GET")
+            assert other.budget is outer
+            other.close()
+        time.sleep(0.02)
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded, match=r"0\.01-second deadline") as caught:
+            reply.begin()
+        reply.close()
+        assert time.monotonic() - started < 0.1
+        assert "v123" not in str(caught.value)

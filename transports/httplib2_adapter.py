@@ -8,14 +8,14 @@ An ``httplib2.Http`` is not thread-safe, so each call borrows one for itself: fr
 pool when the transport makes them, or the single one you passed, behind a lock.
 
 httplib2 reads a whole body with one ``read()``; the connections this transport makes give it
-responses whose ``read()`` goes through the call's ``Budget`` (size cap, deadline) instead.
+responses whose ``read()`` goes through the call's ``Budget`` (size cap, deadline) instead, and
+whose every socket read, status line and headers included, waits at most the time left.
 """
 
 from __future__ import annotations
 
 import functools
 import http.client
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from oauthcore import Request
 
 from ._extras import missing_extra
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import Budget, BudgetedResponse, check_deadline, check_max_response
 from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
 
 if TYPE_CHECKING:
@@ -36,8 +36,7 @@ __all__ = ["Httplib2Transport"]
 
 # Keys httplib2 adds to its response mapping that the server did not send.
 _NOT_HEADERS = frozenset({"status"})
-# The header lines of the last response received in this thread (see _connection_types), and
-# the budget of the call under way in it.
+# The header lines of the last response received in this thread (see _connection_types).
 _received = threading.local()
 
 
@@ -135,16 +134,16 @@ class Httplib2Transport:
         connection_type = _connection_types()[urlsplit(url).scheme.lower()]
         with self._borrow() as http:
             _received.headers = None
-            _received.budget = budget
             try:
                 _set_timeout(http, budget.read_timeout())
-                reply, content = http.request(
-                    url,
-                    method=request.method,
-                    body=request.body or None,
-                    headers=headers,
-                    connection_type=connection_type,
-                )
+                with budget.in_force():
+                    reply, content = http.request(
+                        url,
+                        method=request.method,
+                        body=request.body or None,
+                        headers=headers,
+                        connection_type=connection_type,
+                    )
             except (OSError, HTTPException, httplib2.HttpLib2Error) as exc:
                 # The connection is in an unknown state: drop it rather than reuse it.
                 http.close()
@@ -153,8 +152,6 @@ class Httplib2Transport:
                 # Refused part-way: the rest of the body must not be read by the next request.
                 http.close()
                 raise
-            finally:
-                _received.budget = None
             raw: list[tuple[str, str]] | None = _received.headers
         if self.max_response is not None and len(content) > self.max_response:
             # What httplib2 decoded (compression the caller asked for), or read on its own.
@@ -208,18 +205,14 @@ def _set_timeout(http: httplib2.Http, seconds: float | None) -> None:
             connection.sock.settimeout(seconds)
 
 
-class _Reply(http.client.HTTPResponse):
-    """A response whose whole-body ``read()`` stays within the budget of the call under way."""
-
-    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        self._socket = sock
+class _Reply(BudgetedResponse):
+    """A response whose whole-body ``read()`` stays within the budget of the call that made it."""
 
     def read(self, amt: int | None = None) -> bytes:
-        budget: Budget | None = getattr(_received, "budget", None)
+        budget = self.budget
         if amt is not None or budget is None:
             return super().read(amt)
-        body = budget.read(self.read1, self._socket.settimeout, self.length)
+        body = budget.read(self.read1, None, self.length)
         # Done with, as read() leaves it: else the connection refuses the next request on it
         # (ResponseNotReady) and httplib2 would send this one again.
         self.close()

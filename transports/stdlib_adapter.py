@@ -10,14 +10,13 @@ OAuth provider signs (§3.4.1.3.1), so that made-up header is removed again.
 from __future__ import annotations
 
 import http.client
-import socket
 import ssl
 import urllib.request
-from typing import Any, cast
+from typing import cast
 
 from oauthcore import Request
 
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import Budget, BudgetedResponse, check_deadline, check_max_response
 from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 
 __all__ = ["UrllibTransport"]
@@ -31,20 +30,13 @@ def _keep_body_unlabelled(request: _Outgoing, had_type: bool) -> _Outgoing:
     return request
 
 
-class _Reply(http.client.HTTPResponse):
-    # urllib lets go of the connection's socket once the headers are in; the body is read
-    # within the call's deadline by setting this socket's timeout before each read.
-    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        self.socket = sock
-
-
+# Every read of a response (status line, headers, body) waits at most the call's time left.
 class _Connection(http.client.HTTPConnection):
-    response_class = _Reply
+    response_class = BudgetedResponse
 
 
 class _TlsConnection(http.client.HTTPSConnection):
-    response_class = _Reply
+    response_class = BudgetedResponse
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -123,9 +115,9 @@ class UrllibTransport:
             outgoing.add_header(name, value if previous is None else f"{previous}, {value}")
         try:
             seconds = budget.read_timeout()
-            with self._opener.open(outgoing, timeout=seconds) as opened:
-                reply = cast(_Reply, opened)
-                body = budget.read(reply.read1, reply.socket.settimeout, reply.length)
+            with budget.in_force(), self._opener.open(outgoing, timeout=seconds) as opened:
+                reply = cast(BudgetedResponse, opened)
+                body = budget.read(reply.read1, None, reply.length)
                 return Response(reply.status, tuple(reply.headers.items()), body, request.url)
         except (OSError, http.client.HTTPException) as exc:
             # URLError only wraps: chain what actually went wrong (refused, TLS, DNS...).

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from oauthcore import Request
 
 from ._extras import missing_extra
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import Budget, BudgetedResponse, check_deadline, check_max_response
 from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, redact_url
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ class Urllib3Transport:
     default for connecting and for each read, in seconds; ``None`` waits for ever. A body over
     ``max_response`` bytes raises ``ResponseTooLarge``, a call over ``deadline`` seconds
     ``DeadlineExceeded`` (``None``: no limit); the connection goes back to the pool either way.
+    On a pool you pass, the status line and headers are read by urllib3's own connections:
+    each wait is bounded by the time left when the request went out, not re-checked between
+    them (the body's reads are).
     """
 
     def __init__(
@@ -61,6 +64,8 @@ class Urllib3Transport:
             pool = urllib3.PoolManager(
                 cert_reqs="CERT_REQUIRED", ca_certs=ca_certs, ssl_context=ssl_context
             )
+            # Connections whose every read, headers included, waits at most the time left.
+            pool.pool_classes_by_scheme = _budgeted_pool_classes()
         self.pool = pool
         self.timeout = timeout
         # urllib3 clones a Timeout before use, so the default one is made once and shared.
@@ -91,23 +96,25 @@ class Urllib3Transport:
             else:
                 timeouts = urllib3.Timeout(connect=seconds, read=seconds)
             # urllib3's own total timeout bounds each read, not the body: the budget reads it.
-            reply = self.pool.request(
-                request.method,
-                request.url,
-                body=request.body or None,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                timeout=timeouts,
-                preload_content=False,
-                decode_content=False,
-            )
+            with budget.in_force():
+                reply = self.pool.request(
+                    request.method,
+                    request.url,
+                    body=request.body or None,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    timeout=timeouts,
+                    preload_content=False,
+                    decode_content=False,
+                )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise budget.error(exc) from exc
         try:
             body = budget.read(
                 functools.partial(reply.read1, decode_content=False),
-                functools.partial(_settimeout, reply),
+                # The reads of the pool's own connections set their timeouts themselves.
+                None if self._owns_pool else functools.partial(_settimeout, reply),
                 reply.length_remaining,
             )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -145,6 +152,27 @@ class Urllib3Transport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@functools.cache
+def _budgeted_pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
+    # urllib3's extension point: pools whose connections read responses through the budget.
+    import urllib3
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    class Connection(HTTPConnection):
+        response_class = BudgetedResponse
+
+    class TlsConnection(HTTPSConnection):
+        response_class = BudgetedResponse
+
+    class Pool(urllib3.HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class TlsPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = TlsConnection
+
+    return {"http": Pool, "https": TlsPool}
 
 
 def _settimeout(reply: urllib3.BaseHTTPResponse, seconds: float | None) -> None:
