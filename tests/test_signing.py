@@ -793,6 +793,38 @@ def test_request_already_carrying_oauth_parameters(request_: Request) -> None:
         sign(request_, CONSUMER)
 
 
+def test_refusal_names_the_first_protocol_parameter_in_request_order() -> None:
+    # Sorted with the others, oauth_a and oauth_b would come first: the request's order decides.
+    query = Request("GET", "https://e.example/?oauth_z=1&oauth_a=2")
+    with pytest.raises(ValueError, match="protocol parameter oauth_z;"):
+        sign(query, CONSUMER)
+    form = Request("POST", "https://e.example/?oauth_y=1", [FORM], b"oauth_b=2")
+    with pytest.raises(ValueError, match="protocol parameter oauth_y;"):
+        sign(form, CONSUMER)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("oauth", "oauth"),
+        ("oauth%60", "oauth`"),  # the sort sentinel itself
+        ("oauth%5E", "oauth^"),  # the code point before "_"
+        ("oautha", "oautha"),
+        ("oauth~", "oauth~"),
+        ("oauth-nonce", "oauth-nonce"),
+        ("OAUTH_nonce", "OAUTH_nonce"),
+        ("oaut", "oaut"),
+    ],
+)
+def test_names_sorting_beside_the_protocol_parameters_are_the_requests_own(
+    raw: str, name: str
+) -> None:
+    """Only a name beginning ``oauth_`` is a protocol parameter; its neighbours are signed."""
+    signed = sign(Request("GET", f"https://e.example/?{raw}=v&oauth=w"), CONSUMER, **FIXED)
+    assert (name, "v") in collect_parameters(signed)
+    assert _verifies(signed, HMAC_SHA1, CONSUMER, None)
+
+
 def test_request_already_carrying_an_authorization_header() -> None:
     basic = Request("GET", "https://e.example/", [("authorization", "Basic dTpw")])
     with pytest.raises(ValueError, match="request already has an Authorization header"):
