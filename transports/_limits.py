@@ -7,39 +7,36 @@ memory. ``Budget`` holds both limits of one call. The adapter asks it for each s
 deadline), and lets it read the body (``read``): in chunks of at most what the cap still allows,
 checking the clock between chunks, refusing a ``Content-Length`` over the cap before reading.
 
-The status line and the headers are read by ``http.client`` itself, a line at a time from the
-buffered file it makes over the socket, so no adapter code runs between those reads. While a
-call is under way (``Budget.in_force``), a ``BudgetedResponse`` (the ``response_class`` of the
-connections the adapters make) swaps that file's raw reader for ``_BudgetedReads``, which sets
-the socket's timeout to the time left before every ``recv`` and raises ``DeadlineExceeded`` when
-none is left. Without a deadline the file is left as ``http.client`` made it.
+The status line and the headers are read by the HTTP library itself, so ``in_force`` makes the
+budget that of the call under way in this thread, for the responses the adapters' connections
+make to read through (``transports._budgeted``). This module loads no HTTP library: the
+``Client`` uses it too.
 """
 
 from __future__ import annotations
 
-import http.client
-import io
 import math
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
 from oauthcore import Request
 
 from .base import DeadlineExceeded, ResponseTooLarge, TransportError, _kind
 
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
-
-__all__ = ["Budget", "BudgetedResponse", "check_deadline", "check_max_response"]
+__all__ = ["Budget", "budget_in_force", "check_deadline", "check_max_response"]
 
 # Bytes asked for per read: large enough to be cheap, small enough to stop just past the cap.
 _CHUNK = 64 * 1024
 # The budget of the call under way in each thread (a send runs in the thread that called it).
 _calls = threading.local()
+
+
+def budget_in_force() -> Budget | None:
+    """The budget of the call under way in this thread (see ``Budget.in_force``), if any."""
+    budget: Budget | None = getattr(_calls, "budget", None)
+    return budget
 
 
 def check_max_response(value: object) -> int | None:
@@ -92,7 +89,7 @@ class Budget:
 
     @contextmanager
     def in_force(self) -> Iterator[Budget]:
-        """Make this the budget of the call under way in this thread, for ``BudgetedResponse``."""
+        """Make this the budget of the call under way in this thread (``budget_in_force``)."""
         outer = getattr(_calls, "budget", None)
         _calls.budget = self
         try:
@@ -167,47 +164,3 @@ class Budget:
         if self._bound and _kind(cause) == "timed out":
             return self.exceeded()
         return TransportError.wrap(self.request, cause)
-
-
-class BudgetedResponse(http.client.HTTPResponse):
-    """An ``http.client`` response whose every socket read waits at most the call's time left.
-
-    Status line, headers and body alike: made while a budget with a deadline is in force, its
-    buffered file reads through ``_BudgetedReads``. Made outside a call, or for a call without a
-    deadline, it is a plain ``HTTPResponse``.
-    """
-
-    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        #: The budget of the call that made this response (``None``: made outside a call).
-        self.budget: Budget | None = getattr(_calls, "budget", None)
-        if self.budget is not None and self.budget.deadline is not None:
-            # Nothing has been read yet, so the buffer is empty: its raw reader can change hands.
-            self.fp = io.BufferedReader(_BudgetedReads(self.fp.detach(), sock, self.budget))
-
-
-class _BudgetedReads(io.RawIOBase):
-    """A socket's raw reader (``makefile``'s), each read waiting at most the time left."""
-
-    def __init__(self, raw: io.RawIOBase, sock: socket.socket, budget: Budget) -> None:
-        super().__init__()
-        self._raw = raw
-        self._settimeout = sock.settimeout
-        self._budget = budget
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int | None:
-        # Raises DeadlineExceeded once no time is left; a wait cut short by the deadline times
-        # out, and the adapter's Budget.error names the deadline for it.
-        self._settimeout(self._budget.read_timeout())
-        return self._raw.readinto(buffer)
-
-    def fileno(self) -> int:
-        return self._raw.fileno()
-
-    def close(self) -> None:
-        # The socket is released when its last file closes: close the one this reads from.
-        self._raw.close()
-        super().close()

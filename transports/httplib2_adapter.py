@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 
 from oauthcore import Request
 
+from ._budgeted import BudgetedResponse
 from ._extras import missing_extra
-from ._limits import Budget, BudgetedResponse, check_deadline, check_max_response
+from ._limits import Budget, check_deadline, check_max_response
 from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
 
 if TYPE_CHECKING:
