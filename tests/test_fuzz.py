@@ -398,7 +398,7 @@ def test_verify_survives_any_single_edit_of_a_signed_request(
         headers.append(("Authorization", value[:at] + replacement + value[at + 1 :]))
     else:
         at = position % len(body)
-        body = body[:at] + replacement.encode("utf-8") + body[at + 1 :]
+        body = body[:at] + replacement.encode("utf-8", "surrogatepass") + body[at + 1 :]
     request = build(signed.method, url, headers, body)
     assume(request is not None)
     assert request is not None
