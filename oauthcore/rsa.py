@@ -7,14 +7,17 @@ signature.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import importlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; cryptography loads lazily at run time
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+    from cryptography.hazmat.primitives.hashes import HashAlgorithm
     from cryptography.x509 import Certificate
 
     KeyObject = RSAPrivateKey | RSAPublicKey | Certificate
@@ -24,10 +27,11 @@ __all__ = ["RsaKey", "load_rsa_key"]
 _EXTRA_HINT = "RSA signature methods need the 'cryptography' package: pip install 'oauthcore[rsa]'"
 
 
-def _module(name: str) -> Any:
-    """Import a part of `cryptography`, or say which extra brings it."""
+@contextlib.contextmanager
+def _cryptography() -> Iterator[None]:
+    """Around the imports of `cryptography` a function needs: a missing one names the extra."""
     try:
-        return importlib.import_module(name)
+        yield
     except ImportError as exc:
         raise ModuleNotFoundError(_EXTRA_HINT, name="cryptography") from exc
 
@@ -50,7 +54,7 @@ class RsaKey:
     @property
     def key_size(self) -> int:
         """The modulus size in bits."""
-        return int(self.public.key_size)
+        return self.public.key_size
 
     @classmethod
     def load(cls, data: str | bytes | KeyObject, *, password: bytes | None = None) -> RsaKey:
@@ -66,17 +70,18 @@ class RsaKey:
                 raise ValueError("rsa_key: PEM text must be ASCII") from None
         if not isinstance(data, bytes):
             return cls._wrap(data)
-        serialization = _module("cryptography.hazmat.primitives.serialization")
-        x509 = _module("cryptography.x509")
+        with _cryptography():
+            import cryptography.hazmat.primitives.serialization as serialization
+            import cryptography.x509 as x509
         pem = b"-----BEGIN" in data
         if b"PRIVATE KEY" in data or not pem:
             try:
-                loader = (
-                    serialization.load_pem_private_key
+                private = (
+                    serialization.load_pem_private_key(data, password=password)
                     if pem
-                    else serialization.load_der_private_key
+                    else serialization.load_der_private_key(data, password=password)
                 )
-                return cls._wrap(loader(data, password=password))
+                return cls._wrap(private)
             except (ValueError, TypeError) as exc:
                 if pem:
                     raise ValueError(f"rsa_key: cannot load the private key: {exc}") from None
@@ -86,15 +91,20 @@ class RsaKey:
             except ValueError as exc:
                 raise ValueError(f"rsa_key: cannot load the certificate: {exc}") from None
         try:
-            loader = serialization.load_pem_public_key if pem else serialization.load_der_public_key
-            return cls._wrap(loader(data))
+            public = (
+                serialization.load_pem_public_key(data)
+                if pem
+                else serialization.load_der_public_key(data)
+            )
+            return cls._wrap(public)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"rsa_key: not an RSA key or certificate ({exc})") from None
 
     @classmethod
     def _wrap(cls, obj: object) -> RsaKey:
-        rsa = _module("cryptography.hazmat.primitives.asymmetric.rsa")
-        x509 = _module("cryptography.x509")
+        with _cryptography():
+            import cryptography.hazmat.primitives.asymmetric.rsa as rsa
+            import cryptography.x509 as x509
         if isinstance(obj, x509.Certificate):
             obj = obj.public_key()
         if isinstance(obj, rsa.RSAPrivateKey):
@@ -111,12 +121,13 @@ class RsaKey:
         if self.private is None:
             raise ValueError("rsa_key: a public key or certificate can verify but not sign")
         padding, hashes = _padding_and_hash(hash_name)
-        return bytes(self.private.sign(message, padding, hashes))
+        return self.private.sign(message, padding, hashes)
 
     def verify(self, signature: bytes, message: bytes, hash_name: str) -> bool:
         """True when ``signature`` is a valid PKCS1-v1_5 signature of ``message`` (§3.4.3.2)."""
         padding, hashes = _padding_and_hash(hash_name)
-        exceptions = _module("cryptography.exceptions")
+        with _cryptography():
+            import cryptography.exceptions as exceptions
         try:
             self.public.verify(signature, message, padding, hashes)
         except exceptions.InvalidSignature:
@@ -125,12 +136,17 @@ class RsaKey:
 
 
 @functools.cache
-def _padding_and_hash(hash_name: str) -> tuple[Any, Any]:
+def _padding_and_hash(hash_name: str) -> tuple[PKCS1v15, HashAlgorithm]:
     # Built once per hash: these objects are immutable, and signing must cost no more than RSA.
-    padding = _module("cryptography.hazmat.primitives.asymmetric.padding")
-    hashes = _module("cryptography.hazmat.primitives.hashes")
-    algorithm = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}[hash_name]
-    return padding.PKCS1v15(), algorithm()
+    with _cryptography():
+        import cryptography.hazmat.primitives.asymmetric.padding as padding
+        import cryptography.hazmat.primitives.hashes as hashes
+    algorithms: dict[str, Callable[[], HashAlgorithm]] = {
+        "sha1": hashes.SHA1,
+        "sha256": hashes.SHA256,
+        "sha512": hashes.SHA512,
+    }
+    return padding.PKCS1v15(), algorithms[hash_name]()
 
 
 def load_rsa_key(data: RsaKey | str | bytes | KeyObject | None) -> RsaKey | None:
