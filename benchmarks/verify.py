@@ -26,7 +26,7 @@ from oauthlib.oauth1 import RequestValidator
 from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 from oauthlib.oauth1.rfc5849.endpoints import BaseEndpoint, ResourceEndpoint
 
-from oauthcore import Consumer, Request, Token, records, sign
+from oauthcore import Consumer, Request, Token, sign, urls
 from oauthcore.credentials import MemoryCredentialStore, TokenKind
 from oauthcore.errors import OAuthError
 from oauthcore.nonces import MemoryNonceStore
@@ -240,7 +240,7 @@ def contenders(case: Case) -> list[Contender]:
         items: list[tuple[Received, tuple[tuple[str, str], ...]]],
     ) -> None:
         # As if every request went to an endpoint not among the 512 last seen: the worst case.
-        forget = records._remembered_endpoint.cache_clear
+        forget = urls._remembered_endpoint.cache_clear
         for r, headers in items:
             forget()
             request = Request(r.method, r.url, headers, r.raw)

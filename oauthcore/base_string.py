@@ -22,7 +22,8 @@ from .encoding import (
 )
 from .errors import ParameterRejected
 from .header import is_oauth_authorization, parse_authorization
-from .records import Request, parse_target
+from .records import Request
+from .urls import parse_target
 
 __all__ = [
     "SignatureBase",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from oauthcore import ParameterRejected
 from oauthcore.encoding import encode_form_component, percent_encode
-from oauthcore.records import parse_target
+from oauthcore.urls import parse_target
 
 
 def reference_component(raw: str) -> str | None:

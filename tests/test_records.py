@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, records, sign
-from oauthcore.records import parse_target, to_pairs
+from oauthcore import PLAINTEXT, Consumer, Placement, Request, Token, sign, urls
+from oauthcore.records import to_pairs
+from oauthcore.urls import parse_target
 from tests.vectors import RFC_3412_URIS
 
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
@@ -332,7 +333,7 @@ def test_parse_target_agrees_with_urlsplit(url: str) -> None:
 @given(_URL_TEXT.map(lambda text: "http://" + text))
 def test_remembered_endpoints_give_what_a_first_reading_gives(url: str) -> None:
     # The second reading of an endpoint comes from the cache: same result, same error.
-    records._remembered_endpoint.cache_clear()
+    urls._remembered_endpoint.cache_clear()
     try:
         first: object = parse_target(url)
     except ValueError as error:
@@ -345,32 +346,32 @@ def test_remembered_endpoints_give_what_a_first_reading_gives(url: str) -> None:
 
 
 def test_endpoints_of_one_api_are_read_once_whatever_their_queries() -> None:
-    records._remembered_endpoint.cache_clear()
-    urls = [f"https://API.example/1.1/items.json?page={page}#top" for page in range(20)]
-    targets = [parse_target(url) for url in urls]
+    urls._remembered_endpoint.cache_clear()
+    addresses = [f"https://API.example/1.1/items.json?page={page}#top" for page in range(20)]
+    targets = [parse_target(url) for url in addresses]
     assert {target.uri for target in targets} == {"https://api.example/1.1/items.json"}
     assert [target.query for target in targets] == [f"page={page}" for page in range(20)]
-    assert records._remembered_endpoint.cache_info().misses == 1
+    assert urls._remembered_endpoint.cache_info().misses == 1
 
 
 def test_remembered_endpoints_are_bounded_in_number_and_length() -> None:
-    records._remembered_endpoint.cache_clear()
+    urls._remembered_endpoint.cache_clear()
     for serial in range(2000):
         parse_target(f"https://api.example/{serial}?q=1")
-    assert records._remembered_endpoint.cache_info().currsize == 512
-    records._remembered_endpoint.cache_clear()
+    assert urls._remembered_endpoint.cache_info().currsize == 512
+    urls._remembered_endpoint.cache_clear()
     long_url = "https://api.example/" + "a" * 600
     assert parse_target(long_url).uri == long_url
     assert parse_target(long_url).uri == long_url
-    assert records._remembered_endpoint.cache_info().currsize == 0
+    assert urls._remembered_endpoint.cache_info().currsize == 0
 
 
 def test_urls_with_userinfo_are_never_remembered() -> None:
     # A password in the URL must not outlive the request in a module-level cache.
-    records._remembered_endpoint.cache_clear()
+    urls._remembered_endpoint.cache_clear()
     target = parse_target("https://user:PASSWORD@api.example/p?q=1")
     assert (target.uri, target.query) == ("https://api.example/p", "q=1")
-    assert records._remembered_endpoint.cache_info().currsize == 0
+    assert urls._remembered_endpoint.cache_info().currsize == 0
 
 
 def test_non_ascii_url_is_encoded_once_as_utf8() -> None:
