@@ -31,8 +31,8 @@ from requests_oauthlib import OAuth1Session
 from oauthcore import Consumer, Request, Token, sign
 from oauthcore.nonces import MemoryNonceStore
 from oauthcore.verification import check, parse
+from transports import Urllib3Transport
 from transports.client import Client
-from transports.urllib3_adapter import Urllib3Transport
 
 from .common import (
     Contender,

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from attrs import frozen
 
 from oauthcore import Consumer
+from transports import Urllib3Transport
 from transports.client import Client
 from transports.demo import DEMO_CONSUMER, DemoProvider
-from transports.urllib3_adapter import Urllib3Transport
 
 
 @frozen

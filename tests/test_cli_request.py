@@ -108,7 +108,7 @@ def test_form_data_json_and_headers_are_sent(
 def test_a_tampered_json_body_would_be_caught(running: RunningProvider) -> None:
     # The body hash covers --json: the provider refuses a body that differs from the signed one.
     from oauthcore import Request, sign
-    from transports.stdlib_adapter import UrllibTransport
+    from transports import UrllibTransport
 
     signed = sign(
         Request("POST", running.endpoints.resource, [("Content-Type", "application/json")], b"{}"),

@@ -22,8 +22,8 @@ import pytest
 
 import oauthcore
 from oauthcore import TokenKind
+from transports import UrllibTransport
 from transports.demo import DemoProvider, RunningProvider, click
-from transports.stdlib_adapter import UrllibTransport
 
 TWITTER = "http://twitter.com"
 

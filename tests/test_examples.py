@@ -12,8 +12,8 @@ from types import ModuleType
 import pytest
 
 from oauthcore import Request, signature_base
+from transports import UrllibTransport
 from transports.demo import DEMO_CONSUMER, DemoProvider, click
-from transports.stdlib_adapter import UrllibTransport
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

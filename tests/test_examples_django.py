@@ -27,9 +27,9 @@ from django.test import Client as DjangoClient  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from oauthcore import Consumer, Token  # noqa: E402
+from transports import UrllibTransport  # noqa: E402
 from transports.client import Client  # noqa: E402
 from transports.demo import DEMO_CONSUMER, DemoProvider, Endpoints, RunningProvider, click  # noqa: E402
-from transports.stdlib_adapter import UrllibTransport  # noqa: E402
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

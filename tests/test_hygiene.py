@@ -434,7 +434,7 @@ def test_urllib3_log_redaction_masks_percent_encoded_names(
 def test_urllib3_log_redaction_masks_only_oauth_values() -> None:
     # The filter sees every record of urllib3's connection pool: request lines get their OAuth
     # values masked; records without positional arguments pass through untouched.
-    from transports.urllib3_adapter import _REDACTION
+    from transports.adapters.urllib3 import _REDACTION
 
     line = logging.LogRecord(
         "urllib3.connectionpool",

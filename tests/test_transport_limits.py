@@ -526,7 +526,7 @@ def test_the_limits_example_in_the_docs_runs() -> None:
 
 
 def test_a_budget_spent_before_the_next_read_raises() -> None:
-    from transports._limits import Budget
+    from transports.adapters._limits import Budget
 
     budget = Budget(Request("GET", "http://a.test/"), max_response=None, deadline=0.01, timeout=5)
     time.sleep(0.02)
@@ -536,7 +536,7 @@ def test_a_budget_spent_before_the_next_read_raises() -> None:
 
 def test_httplib2_replies_read_plainly_outside_a_call() -> None:
     # The budgeted read is for the whole body inside send(); anything else is http.client's.
-    from transports.httplib2_adapter import _Reply
+    from transports.adapters.httplib2 import _Reply
 
     ours, theirs = socket.socketpair()
     with ours, theirs:
@@ -550,8 +550,8 @@ def test_httplib2_replies_read_plainly_outside_a_call() -> None:
 def test_a_response_reads_through_the_budget_only_while_a_deadline_runs() -> None:
     # The buffered file http.client reads the status line and headers from: wrapped only for a
     # call with a deadline, so a call without one pays nothing per read.
-    from transports._budgeted import BudgetedResponse
-    from transports._limits import Budget
+    from transports.adapters._budgeted import BudgetedResponse
+    from transports.adapters._limits import Budget
 
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
     request = Request("GET", "http://a.test/")
@@ -576,8 +576,8 @@ def test_a_response_reads_through_the_budget_only_while_a_deadline_runs() -> Non
 
 
 def test_a_budgeted_response_lets_the_socket_go_when_closed() -> None:
-    from transports._budgeted import BudgetedResponse
-    from transports._limits import Budget
+    from transports.adapters._budgeted import BudgetedResponse
+    from transports.adapters._limits import Budget
 
     budget = Budget(Request("GET", "http://a.test/"), max_response=None, deadline=5, timeout=1)
     ours, theirs = socket.socketpair()
@@ -597,8 +597,8 @@ def test_a_budgeted_response_lets_the_socket_go_when_closed() -> None:
 
 
 def test_a_head_read_after_the_deadline_raises_before_waiting() -> None:
-    from transports._budgeted import BudgetedResponse
-    from transports._limits import Budget
+    from transports.adapters._budgeted import BudgetedResponse
+    from transports.adapters._limits import Budget
 
     outer = Budget(Request("GET", "http://a.test/"), max_response=None, deadline=5, timeout=5)
     spent = Budget(

@@ -178,6 +178,8 @@ def test_the_protocol_is_a_few_lines() -> None:
 def test_unknown_attribute() -> None:
     with pytest.raises(AttributeError, match="NoSuchTransport"):
         transports.NoSuchTransport  # noqa: B018
+    with pytest.raises(AttributeError, match="NoSuchTransport"):
+        transports.adapters.NoSuchTransport  # noqa: B018
 
 
 def test_importing_transports_loads_no_http_library() -> None:

@@ -1,12 +1,18 @@
-"""transports: the I/O edge of oauthcore: HTTP adapters, the Client, WSGI provider pieces, the CLI.
+"""transports: the I/O edge of oauthcore, everything that touches a socket, a server or a terminal.
 
-Importing this package loads no HTTP library; each adapter loads its own on first use.
+``base`` is the contract (``Transport``, ``Response``, the ``TransportError`` tree); ``client``
+drives a signed flow over any transport; ``adapters`` holds one transport per HTTP stack,
+``provider`` the WSGI resource protection and token endpoints, ``demo`` the embedded provider,
+``cli`` the console script and ``oauth2_compat`` python-oauth2's API. Importing this package
+loads no HTTP library; each adapter loads its own on first use.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import adapters
+from .adapters import ADAPTERS
 from .base import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
@@ -21,23 +27,16 @@ from .base import (
 from .client import Client, RedirectError
 
 if TYPE_CHECKING:
-    from .httplib2_adapter import Httplib2Transport
-    from .stdlib_adapter import UrllibTransport
-    from .urllib3_adapter import Urllib3Transport
-
-# Adapters are imported on first access, so `import transports` loads no HTTP library.
-_ADAPTERS = {
-    "Httplib2Transport": ".httplib2_adapter",
-    "Urllib3Transport": ".urllib3_adapter",
-    "UrllibTransport": ".stdlib_adapter",
-}
+    from .adapters.httplib2 import Httplib2Transport
+    from .adapters.stdlib import UrllibTransport
+    from .adapters.urllib3 import Urllib3Transport
+    from .adapters.wsgi import WSGITransport
 
 
 def __getattr__(name: str) -> Any:
-    if name in _ADAPTERS:
-        import importlib
-
-        return getattr(importlib.import_module(_ADAPTERS[name], __name__), name)
+    # Adapters are imported on first access, so `import transports` loads no HTTP library.
+    if name in ADAPTERS:
+        return getattr(adapters, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -55,5 +54,6 @@ __all__: list[str] = [
     "TransportError",
     "Urllib3Transport",
     "UrllibTransport",
+    "WSGITransport",
     "redact_url",
 ]

@@ -33,7 +33,7 @@ from oauthcore import (
 from oauthcore.client_flow import authorization_url, parse_token_response
 from oauthcore.records import HeadersLike, PairsLike
 
-from ._limits import check_deadline
+from .adapters._limits import check_deadline
 from .base import DeadlineExceeded, Response, Transport, TransportError, redact_url
 from .redirects import is_downgrade, origin
 

@@ -13,15 +13,15 @@ TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
 def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transport:
     """A new transport (sends §3.5 requests) by name; ``ImportError`` names its extra."""
     if name == "urllib3":
-        from ..urllib3_adapter import Urllib3Transport
+        from ..adapters.urllib3 import Urllib3Transport
 
         return Urllib3Transport(timeout=timeout)
     if name == "httplib2":
-        from ..httplib2_adapter import Httplib2Transport
+        from ..adapters.httplib2 import Httplib2Transport
 
         return Httplib2Transport(timeout=timeout)
     if name == "urllib":
-        from ..stdlib_adapter import UrllibTransport
+        from ..adapters.stdlib import UrllibTransport
 
         return UrllibTransport(timeout=timeout)
     raise ValueError(f"unknown transport {name!r}; use one of {', '.join(TRANSPORT_NAMES)}")

@@ -22,9 +22,9 @@ from oauthcore.client_flow import (
     TokenResponseError,
     parse_authorization_response,
 )
+from transports import Urllib3Transport
 from transports.base import TransportError
 from transports.client import Client
-from transports.urllib3_adapter import Urllib3Transport
 
 from .models import Profile
 

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 from oauthcore import Request
 
+from .._extras import missing_extra
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
 from ._budgeted import BudgetedResponse
-from ._extras import missing_extra
 from ._limits import Budget, check_deadline, check_max_response
-from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
 
 if TYPE_CHECKING:
     import httplib2

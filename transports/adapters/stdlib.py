@@ -16,9 +16,9 @@ from typing import cast
 
 from oauthcore import Request
 
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ._budgeted import BudgetedResponse
 from ._limits import Budget, check_deadline, check_max_response
-from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 
 __all__ = ["UrllibTransport"]
 

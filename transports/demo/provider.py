@@ -1,8 +1,8 @@
-"""The embedded demo provider: a whole OAuth 1.0a provider in memory, served on loopback (§2, §3).
+"""The embedded demo provider: a whole OAuth 1.0a provider in memory, as a WSGI app (§2, §3).
 
 It serves the three-legged flow of RFC 5849 §2 (request token, an authorization page with
 Approve / Deny, access token) and one protected resource, ``/api/me``, echoing who signed. It is
-built only from oauthcore's provider functions and ``transports.wsgi``, and doubles as a local
+built only from oauthcore's provider functions and ``transports.provider``, and doubles as a local
 test double for any OAuth 1.0a client: start it with ``DemoProvider().serve()`` in a test.
 
 The authorization form is CSRF-safe: the page sets a random cookie (``SameSite=Strict``,
@@ -14,28 +14,22 @@ from __future__ import annotations
 
 import hmac
 import html
-import re
 import secrets
-import threading
 from collections.abc import Callable, Iterable
 from hashlib import sha256
-from http.cookies import SimpleCookie
-from socketserver import ThreadingMixIn
-from urllib.parse import urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIServer
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from attrs import field, frozen
+from attrs import frozen
 
-from oauthcore import Consumer, OAuthError, Request, decode_form
+from oauthcore import Consumer, Request
 from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.encoding import append_query
 from oauthcore.nonces import MemoryNonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.provider_flow import TemporaryCredentials, callback_url
 
-from .base import Transport, redact_url
-from .wsgi import (
+from ..provider import (
     HTTPProblem,
     ProtectedResource,
     Reply,
@@ -43,37 +37,16 @@ from .wsgi import (
     request_from_environ,
     verified,
 )
+from .pages import FORM, cookie_value, form_fields, html_message, html_page, url_origin
+from .server import Endpoints, RunningProvider, make_demo_server
 
-__all__ = [
-    "DEMO_APP_NAME",
-    "DEMO_CONSUMER",
-    "DEMO_USER",
-    "Decision",
-    "DemoProvider",
-    "DemoUser",
-    "Endpoints",
-    "RunningProvider",
-    "click",
-    "server_url",
-]
+__all__ = ["DEMO_APP_NAME", "DEMO_CONSUMER", "DEMO_USER", "DemoProvider", "DemoUser"]
 
 #: The consumer every demo provider knows (RFC 5849 §1.1); its secret is public on purpose.
 DEMO_CONSUMER = Consumer("demo-consumer-key", "demo-consumer-secret")
 #: The name the authorization page shows for ``DEMO_CONSUMER``.
 DEMO_APP_NAME = "oauthcore demo app"
 _CSRF_COOKIE = "oauthcore_demo_csrf"
-_PAGE_HEADERS = (
-    ("Content-Type", "text/html; charset=utf-8"),
-    ("Cache-Control", "no-store"),
-    ("X-Frame-Options", "DENY"),
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    ),
-    # No Referrer-Policy: with "no-referrer" (and "strict-origin") Chromium sends "Origin: null"
-    # on the form post, which the CSRF check refuses; the default policy,
-    # strict-origin-when-cross-origin, gives other sites only the origin anyway.
-)
 
 
 @frozen
@@ -86,82 +59,6 @@ class DemoUser:
 
 #: The one resource owner of a demo provider.
 DEMO_USER = DemoUser("1", "demo-user")
-
-
-@frozen
-class Endpoints:
-    """The URLs of a served provider: the three of RFC 5849 §2 and the protected resource."""
-
-    base: str
-    request_token: str
-    authorize: str
-    access_token: str
-    resource: str
-
-    @classmethod
-    def at(cls, base: str) -> Endpoints:
-        """The §2 endpoints of a demo provider served at ``base`` (``http://127.0.0.1:8080``)."""
-        base = base.rstrip("/")
-        return cls(
-            base,
-            f"{base}/oauth/request_token",
-            f"{base}/oauth/authorize",
-            f"{base}/oauth/access_token",
-            f"{base}/api/me",
-        )
-
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; }}
-button {{ font-size: 1rem; padding: .5rem 1.5rem; margin-right: .5rem; }}
-code {{ font-size: 1.5rem; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
-
-_FORM = """<h1>Authorize <span id="app">{app}</span>?</h1>
-<p><strong>{app}</strong> would like to use your account <strong id="user">{user}</strong>
-on the oauthcore demo provider.</p>
-<form method="post" action="{action}">
-<input type="hidden" name="oauth_token" value="{token}">
-<input type="hidden" name="csrf" value="{csrf}">
-<button type="submit" name="decision" value="approve" id="approve">Approve</button>
-<button type="submit" name="decision" value="deny" id="deny">Deny</button>
-</form>
-"""
-
-
-def _page(status: int, title: str, body: str, headers: Iterable[tuple[str, str]] = ()) -> Reply:
-    text = _PAGE.format(title=html.escape(title), body=body)
-    return Reply(status, [*_PAGE_HEADERS, *headers], text.encode("utf-8"))
-
-
-def _message(status: int, title: str, message: str) -> Reply:
-    return _page(status, title, f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(message)}</p>\n")
-
-
-def _cookie(environ: WSGIEnvironment, name: str) -> str | None:
-    # SimpleCookie skips what it cannot parse instead of raising: a bad header means no cookie.
-    morsel = SimpleCookie(str(environ.get("HTTP_COOKIE", ""))).get(name)
-    return morsel.value if morsel is not None and morsel.value else None
-
-
-def _decode(text: bytes | str, what: str) -> dict[str, str]:
-    try:
-        pairs = decode_form(text if isinstance(text, str) else text.decode("utf-8"))
-    except (UnicodeDecodeError, OAuthError):
-        raise HTTPProblem(400, f"the {what} is not valid UTF-8 form data") from None
-    return dict(pairs)
 
 
 class DemoProvider:
@@ -273,28 +170,28 @@ class DemoProvider:
             request = request_from_environ(environ)
             method = request.method
             if method == "GET":
-                answer = self._authorize_page(environ, request)
+                answer = self._authorizehtml_page(environ, request)
             elif method == "POST":
                 answer = self._authorize_decision(environ, request)
             else:
                 answer = Reply(405, [("Allow", "GET, POST")], b"")
         except HTTPProblem as problem:
-            answer = _message(problem.status, "Bad request", problem.message)
+            answer = html_message(problem.status, "Bad request", problem.message)
         return answer(start_response)
 
-    def _authorize_page(self, environ: WSGIEnvironment, request: Request) -> Reply:
-        query = _decode(request.query, "query")
+    def _authorizehtml_page(self, environ: WSGIEnvironment, request: Request) -> Reply:
+        query = form_fields(request.query, "query")
         token_key = query.get("oauth_token", "")
         pending = self.tokens.pending(token_key) if token_key else None
         if pending is None or pending.authorized:
-            return _message(
+            return html_message(
                 400,
                 "Unknown request token",
                 "This authorization link is unknown, expired or already used; start again"
                 " from the application.",
             )
         headers = []
-        cookie = _cookie(environ, _CSRF_COOKIE)
+        cookie = cookie_value(environ, _CSRF_COOKIE)
         if cookie is None:
             cookie = secrets.token_urlsafe(32)
             headers.append(
@@ -303,7 +200,7 @@ class DemoProvider:
                     f"{_CSRF_COOKIE}={cookie}; Path=/oauth/authorize; HttpOnly; SameSite=Strict",
                 )
             )
-        form = _FORM.format(
+        form = FORM.format(
             app=html.escape(self.app_name(pending.consumer_key)),
             user=html.escape(self.user.screen_name),
             action="/oauth/authorize",
@@ -311,22 +208,22 @@ class DemoProvider:
             csrf=self._csrf_value(cookie, token_key),
         )
         title = f"Authorize {self.app_name(pending.consumer_key)}?"
-        return _page(200, title, form, headers)
+        return html_page(200, title, form, headers)
 
     def _authorize_decision(self, environ: WSGIEnvironment, request: Request) -> Reply:
-        form = _decode(request.body, "form body")
+        form = form_fields(request.body, "form body")
         token_key = form.get("oauth_token", "")
-        cookie = _cookie(environ, _CSRF_COOKIE)
+        cookie = cookie_value(environ, _CSRF_COOKIE)
         expected = self._csrf_value(cookie, token_key) if cookie else ""
         # A browser names the page's origin on a form post; a cross-site post names another.
         origin = request.header("Origin")
-        same_origin = origin is None or origin == _origin(request.base_string_uri)
+        same_origin = origin is None or origin == url_origin(request.base_string_uri)
         if not (
             expected
             and same_origin
             and hmac.compare_digest(form.get("csrf", "").encode(), expected.encode())
         ):
-            return _message(
+            return html_message(
                 403,
                 "Forbidden",
                 "The form could not be checked (CSRF): reload the authorization page and try"
@@ -335,16 +232,18 @@ class DemoProvider:
         decision = form.get("decision")
         pending = self.tokens.pending(token_key)
         if pending is None or pending.authorized:
-            return _message(400, "Unknown request token", "This request token is not pending.")
+            return html_message(400, "Unknown request token", "This request token is not pending.")
         if decision == "approve":
             return self._approved(self.approve(token_key))
         if decision == "deny":
             self.tokens.deny(token_key)
             if pending.is_oob:
-                return _message(200, "Access denied", "You denied access. You can close this page.")
+                return html_message(
+                    200, "Access denied", "You denied access. You can close this page."
+                )
             location = append_query(pending.callback, [("denied", token_key)])
             return Reply(303, [("Location", location), ("Cache-Control", "no-store")])
-        return _message(400, "Bad request", "The form must say approve or deny.")
+        return html_message(400, "Bad request", "The form must say approve or deny.")
 
     def _approved(self, authorized: TemporaryCredentials) -> Reply:
         location = callback_url(authorized)
@@ -357,7 +256,7 @@ class DemoProvider:
             f"<p>Enter this PIN in <strong>{app}</strong>:</p>\n"
             f'<p><code id="pin">{verifier}</code></p>\n'
         )
-        return _page(200, "Access approved", body)
+        return html_page(200, "Access approved", body)
 
     def _me(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         result = verified(environ)
@@ -377,14 +276,13 @@ class DemoProvider:
             "The provider sent you back with oauth_token and oauth_verifier; the application"
             " now exchanges them for token credentials (RFC 5849 §2.3)."
         )
-        return _message(200, title, message)(start_response)
+        return html_message(200, title, message)(start_response)
 
     def make_server(
         self, host: str = "127.0.0.1", port: int = 0, *, log: Callable[[str], None] | None = None
     ) -> WSGIServer:
         """A threaded ``wsgiref`` server for this provider (§2, §3), bound but not yet serving."""
-        handler = _handler(log)
-        return make_server(host, port, self, server_class=_ThreadingServer, handler_class=handler)
+        return make_demo_server(self, host, port, log)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, log: Callable[[str], None] | None = None
@@ -394,106 +292,3 @@ class DemoProvider:
         Use it as a context manager; ``endpoints`` has the URLs of the running provider.
         """
         return RunningProvider(self, self.make_server(host, port, log=log))
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    # A browser keeps spare connections open; one thread per connection keeps them from
-    # blocking everyone else. Daemon threads: a stuck client cannot hold the process open.
-    daemon_threads = True
-
-
-def _handler(log: Callable[[str], None] | None) -> type[WSGIRequestHandler]:
-    class Handler(WSGIRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            if log is not None:
-                # The request line carries the query: a verifier, a PLAINTEXT signature (§3.4.4).
-                log(redact_url(f"{self.address_string()} - {format % args}"))
-
-    return Handler
-
-
-class RunningProvider:
-    """A ``DemoProvider`` serving RFC 5849 §2 on loopback in a thread; ``stop()`` ends it."""
-
-    def __init__(self, provider: DemoProvider, server: WSGIServer) -> None:
-        self.provider = provider
-        self.server = server
-        #: ``http://127.0.0.1:PORT``: where the provider answers.
-        self.url = server_url(server)
-        #: The URLs of its endpoints.
-        self.endpoints = Endpoints.at(self.url)
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop serving RFC 5849 §2, wait for the serving thread, close the listening socket."""
-        self.server.shutdown()
-        self._thread.join()
-        self.server.server_close()
-
-    def __enter__(self) -> RunningProvider:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-
-_HIDDEN_FIELD = re.compile(r'<input type="hidden" name="(oauth_token|csrf)" value="([^"]*)">')
-_PIN = re.compile(r'<code id="pin">([^<]*)</code>')
-
-
-@frozen
-class Decision:
-    """Where the authorization page sent the browser: a callback ``location``, or a PIN (§2.2).
-
-    ``location`` is the callback URL with ``oauth_token`` and ``oauth_verifier`` (or ``denied``);
-    for an ``oob`` client it is ``None`` and ``pin`` holds the verifier shown on the page. The repr
-    shows neither verifier.
-    """
-
-    status: int
-    location: str | None = field(repr=lambda location: repr(_masked(location)))
-    pin: str | None = field(default=None, repr=False)
-
-
-def _masked(location: str | None) -> str | None:
-    return None if location is None else redact_url(location)
-
-
-def click(authorize_url: str, transport: Transport, *, approve: bool = True) -> Decision:
-    """Do what a resource owner's browser does on a demo provider's authorization page (§2.2).
-
-    GET the page (keeping its CSRF cookie), post the form with Approve (or Deny), and report
-    where that led. For tests and ``oauthcore demo``; a real provider needs a real person.
-    """
-    page = transport.send(Request("GET", authorize_url))
-    fields = dict(_HIDDEN_FIELD.findall(page.text))
-    cookie = (page.header("Set-Cookie") or "").partition(";")[0]
-    if page.status != 200 or set(fields) != {"oauth_token", "csrf"} or not cookie:
-        raise ValueError(f"not a demo authorization page (status {page.status})")
-    form = [*fields.items(), ("decision", "approve" if approve else "deny")]
-    post = Request.build(
-        "POST",
-        authorize_url.partition("?")[0],
-        data=form,
-        headers=[("Cookie", cookie), ("Origin", _origin(authorize_url))],
-    )
-    answer = transport.send(post)
-    pin = _PIN.search(answer.text)
-    return Decision(
-        answer.status, answer.header("Location"), html.unescape(pin.group(1)) if pin else None
-    )
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def server_url(server: WSGIServer) -> str:
-    """``http://HOST:PORT`` of a bound server: the base of its §2 endpoint URLs (IPv6 bracketed)."""
-    host, port = server.server_address[:2]
-    text = str(host)
-    return f"http://[{text}]:{port}" if ":" in text else f"http://{text}:{port}"

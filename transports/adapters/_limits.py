@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from oauthcore import Request
 
-from .base import DeadlineExceeded, ResponseTooLarge, TransportError, _kind
+from ..base import DeadlineExceeded, ResponseTooLarge, TransportError, _kind
 
 __all__ = ["Budget", "budget_in_force", "check_deadline", "check_max_response"]
 

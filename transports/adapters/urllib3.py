@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from oauthcore import Request
 
+from .._extras import missing_extra
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, redact_url
 from ._budgeted import BudgetedResponse
-from ._extras import missing_extra
 from ._limits import Budget, check_deadline, check_max_response
-from .base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, redact_url
 
 if TYPE_CHECKING:
     import ssl

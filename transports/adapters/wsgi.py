@@ -1,0 +1,89 @@
+"""The in-process WSGI transport: each signed request handed to a WSGI app, no socket (§3.5)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes, urlsplit
+from wsgiref.types import WSGIApplication, WSGIEnvironment
+
+from oauthcore import Request
+
+from ..base import DEFAULT_MAX_RESPONSE, Response
+from ._limits import Budget, check_max_response
+
+__all__ = ["WSGITransport"]
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+class WSGITransport:
+    """A ``Transport`` handing each signed request (§3.5) to a WSGI app in this process.
+
+    For tests of client code against a WSGI provider (``DemoProvider`` or your own): the app
+    sees the environ a server would build from the same request (PEP 3333). A body over
+    ``max_response`` bytes raises ``ResponseTooLarge``, as over a socket (``None``: no cap).
+    """
+
+    def __init__(
+        self, app: WSGIApplication, *, max_response: int | None = DEFAULT_MAX_RESPONSE
+    ) -> None:
+        self.app = app
+        self.max_response = check_max_response(max_response)
+
+    def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Call the app with ``request`` as sent on the wire (§3.5); ``timeout`` is unused."""
+        parts = urlsplit(request.url)
+        scheme = parts.scheme.lower()
+        environ: WSGIEnvironment = {
+            "REQUEST_METHOD": request.method,
+            "SCRIPT_NAME": "",
+            # PEP 3333: the path arrives decoded, as latin-1 characters of the raw bytes.
+            "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": parts.hostname or "",
+            "SERVER_PORT": str(parts.port or _DEFAULT_PORTS[scheme]),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": parts.netloc.rpartition("@")[2],
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(request.body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(request.body)) if request.body else "",
+        }
+        for name, value in request.headers:
+            key = name.upper().replace("-", "_")
+            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[key] = value  # as a server would pass it on, even if it is wrong
+                continue
+            key = f"HTTP_{key}"
+            # Repeated headers reach a WSGI app folded into one, comma-separated (PEP 3333).
+            environ[key] = f"{environ[key]}, {value}" if key in environ else value
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: object = None
+        ) -> Callable[[bytes], object]:
+            started.append((status, headers))
+            return lambda data: None
+
+        result = self.app(environ, start_response)
+        limit = self.max_response
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in result:
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    budget = Budget(request, max_response=limit, deadline=None, timeout=None)
+                    raise budget.too_large("the response body is")
+                chunks.append(chunk)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = started[-1]
+        return Response(int(status[:3]), tuple(headers), b"".join(chunks), request.url)

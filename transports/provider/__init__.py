@@ -1,0 +1,24 @@
+"""OAuth 1.0a providers on WSGI: rebuild the request, protect resources, issue credentials (§2, §3).
+
+``request_from_environ`` rebuilds the signed request; ``ProtectedResource`` guards an app with
+the core's ``verify``; ``TokenEndpoints`` issues temporary and token credentials; ``Reply`` and
+``HTTPProblem`` are the answers they send.
+"""
+
+from __future__ import annotations
+
+from .endpoints import TokenEndpoints
+from .environ import DEFAULT_MAX_BODY, request_from_environ
+from .protected import VERIFIED_KEY, ProtectedResource, verified
+from .replies import HTTPProblem, Reply
+
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "VERIFIED_KEY",
+    "HTTPProblem",
+    "ProtectedResource",
+    "Reply",
+    "TokenEndpoints",
+    "request_from_environ",
+    "verified",
+]

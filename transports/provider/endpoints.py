@@ -1,0 +1,201 @@
+"""The token endpoints for WSGI: temporary and token credentials, pending authorizations (§2)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from wsgiref.types import StartResponse, WSGIEnvironment
+
+from attrs import evolve
+
+from oauthcore import OAuthError, Request, Token, TokenKind, TokenRejected, TokenStore
+from oauthcore.encoding import FORM_CONTENT_TYPE
+from oauthcore.nonces import NonceStore
+from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
+from oauthcore.provider_flow import (
+    TemporaryCredentials,
+    authorize,
+    exchange,
+    issue_temporary_credentials,
+    token_response,
+)
+from oauthcore.records import Pairs
+from oauthcore.verification import parse, verify
+
+from .environ import DEFAULT_MAX_BODY, request_from_environ
+from .replies import HTTPProblem, Reply
+
+__all__ = ["TokenEndpoints"]
+
+
+class TokenEndpoints:
+    """The temporary-credentials and token-credentials endpoints as WSGI apps (RFC 5849 §2).
+
+    ``request_token`` and ``access_token`` are WSGI applications; between them the application
+    shows its own authorization page and calls ``authorize`` (or ``deny``) with the resource
+    owner's answer. Pending authorizations live in memory, at most ``max_pending`` per consumer,
+    that consumer's oldest dropped first: no consumer can push out another's. ``owner`` pairs
+    given to ``authorize`` (``user_id``, ``screen_name``) are returned with the token credentials
+    and kept in the access token's ``extra``.
+    """
+
+    def __init__(
+        self,
+        credentials: TokenStore,
+        nonces: NonceStore | None,
+        *,
+        realm: str | None = None,
+        policy: VerifyPolicy = DEFAULT_POLICY,
+        callback_allowed: Callable[[str], bool] | None = None,
+        max_pending: int = 10_000,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.credentials = credentials
+        self.nonces = nonces
+        self.realm = realm
+        self.policy = policy
+        self.callback_allowed = callback_allowed
+        if max_pending < 1:
+            raise ValueError(f"max_pending must be at least 1, not {max_pending}")
+        self.max_pending = max_pending
+        self.max_body = max_body
+        self._pending: dict[str, TemporaryCredentials] = {}
+        # Each consumer's pending request tokens, oldest first (dicts keep insertion order).
+        self._queues: dict[str, dict[str, None]] = {}
+        self._owners: dict[str, Pairs] = {}
+        self._lock = threading.Lock()
+
+    def pending(self, token_key: str) -> TemporaryCredentials | None:
+        """The pending authorization for request token ``token_key``, or ``None`` (§2.2)."""
+        with self._lock:
+            return self._pending.get(token_key)
+
+    def authorize(
+        self, token_key: str, owner: Iterable[tuple[str, str]] = ()
+    ) -> TemporaryCredentials:
+        """Record the resource owner's approval and issue the verifier (RFC 5849 §2.2).
+
+        Returns the authorized record: redirect to ``callback_url(record)`` or, for ``oob``,
+        show ``record.verifier``. Raises ``LookupError`` for an unknown or expired token and
+        ``ValueError`` if it was already authorized.
+        """
+        with self._lock:
+            temporary = self._pending.get(token_key)
+            if temporary is None:
+                raise LookupError("unknown or expired request token")
+            authorized = authorize(temporary)
+            self._pending[token_key] = authorized
+            self._owners[token_key] = tuple(owner)
+            return authorized
+
+    def deny(self, token_key: str) -> TemporaryCredentials | None:
+        """The resource owner refused: forget the request token; returns what was pending (§2.2)."""
+        with self._lock:
+            temporary = self._unlist(token_key)
+            self._owners.pop(token_key, None)
+        if temporary is not None:
+            self.credentials.remove_token(temporary.consumer_key, token_key, TokenKind.REQUEST)
+        return temporary
+
+    def _remember(self, temporary: TemporaryCredentials) -> None:
+        consumer_key, key = temporary.consumer_key, temporary.token.key
+        self.credentials.add_token(consumer_key, temporary.token, TokenKind.REQUEST)
+        with self._lock:
+            self._pending[key] = temporary
+            queue = self._queues.setdefault(consumer_key, {})
+            queue[key] = None
+            # The bound is per consumer and there is no global one: any shared cap lets one
+            # consumer's flood push out another's flows. Only consumers the credential store
+            # knows get this far, so the table holds at most max_pending times that many.
+            while len(queue) > self.max_pending:
+                old_key = next(iter(queue))
+                self._unlist(old_key)
+                self._owners.pop(old_key, None)
+                self.credentials.remove_token(consumer_key, old_key, TokenKind.REQUEST)
+
+    def _unlist(self, token_key: str) -> TemporaryCredentials | None:
+        # Callers hold the lock.
+        temporary = self._pending.pop(token_key, None)
+        if temporary is not None:
+            queue = self._queues[temporary.consumer_key]
+            del queue[token_key]
+            if not queue:
+                del self._queues[temporary.consumer_key]
+        return temporary
+
+    def request_token(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """WSGI app: verify a temporary-credentials request and issue them (RFC 5849 §2.1)."""
+        try:
+            request = self._post(environ)
+            result = verify(
+                request,
+                self.credentials,
+                self.nonces,
+                token_kind=None,
+                policy=self.policy,
+            )
+            temporary = issue_temporary_credentials(
+                result.params, callback_allowed=self.callback_allowed
+            )
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
+        except OAuthError as error:
+            return Reply.problem(error, self.realm)(start_response)
+        self._remember(temporary)
+        return _credentials_reply(temporary.token)(start_response)
+
+    def access_token(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """WSGI app: exchange authorized temporary credentials for token credentials (§2.3)."""
+        try:
+            request = self._post(environ)
+            params = parse(request)
+            token_key = params.token
+            temporary = None if token_key is None else self.pending(token_key)
+            consumer = self.credentials.consumer(params.consumer_key)
+            if token_key is None or temporary is None or consumer is None:
+                raise TokenRejected(
+                    "oauth_token is not a pending request token of this consumer; request"
+                    " temporary credentials again (RFC 5849 §2.3)",
+                    parameter="oauth_token",
+                )
+            access = exchange(
+                request,
+                params,
+                consumer,
+                temporary,
+                nonces=self.nonces,
+                policy=self.policy,
+                consume=lambda: self._consume(temporary),
+            )
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)(start_response)
+        except OAuthError as error:
+            return Reply.problem(error, self.realm)(start_response)
+        with self._lock:
+            owner = self._owners.pop(temporary.token.key, ())
+        access = evolve(access, extra=owner)
+        self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
+        return _credentials_reply(access)(start_response)
+
+    def _consume(self, temporary: TemporaryCredentials) -> bool:
+        key = temporary.token.key
+        with self._lock:
+            if self._unlist(key) is None:
+                return False
+        self.credentials.remove_token(temporary.consumer_key, key, TokenKind.REQUEST)
+        return True
+
+    def _post(self, environ: WSGIEnvironment) -> Request:
+        if environ["REQUEST_METHOD"] != "POST":
+            # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
+            raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
+        return request_from_environ(environ, max_body=self.max_body)
+
+
+def _credentials_reply(token: Token) -> Reply:
+    headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
+    return Reply(200, headers, token_response(token))

@@ -1,0 +1,154 @@
+"""Reading a WSGI environ: the ``oauthcore.Request`` the client signed, rebuilt (§3.4.1.2).
+
+Theory of operation: ``request_from_environ`` rebuilds the ``oauthcore.Request`` the client
+signed, from the environ alone: scheme, ``Host`` header (validated: pasted in raw, it could
+move the real path into a fragment), the path re-encoded from PATH_INFO (which WSGI hands over
+decoded), the raw query and the body. Everything after that is the core's ``verify`` and the
+provider functions; the provider modules only move bytes between them and WSGI.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import quote
+from wsgiref.types import WSGIEnvironment
+
+from oauthcore import Request
+
+from .replies import HTTPProblem
+
+__all__ = ["DEFAULT_MAX_BODY", "request_from_environ"]
+
+#: Largest request body read, in bytes: a provider must not buffer whatever it is sent.
+DEFAULT_MAX_BODY = 1 << 20
+
+# What may stay unescaped in a path: RFC 3986 pchar and "/". PATH_INFO is decoded, so anything
+# else (a "%" included: it was "%25" on the wire) is encoded again, as the client had it.
+_PATH_SAFE = "/:@!$&'()*+,;="
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+# A Host is a host name, an IPv4 address or a bracketed IPv6 literal, and an optional port
+# (RFC 9110 §7.2, RFC 3986 §3.2.2-3.2.3). The reg-name is narrowed to RFC 3986's unreserved
+# characters: DNS has no use for sub-delims or %-escapes, and parsers disagree about them.
+_REG_NAME = re.compile(r"[A-Za-z0-9._~-]+").fullmatch
+_PORT = re.compile(r"[0-9]{1,5}").fullmatch
+# A domain name has at most 253 characters (RFC 1035 §2.3.4); then ":" and five digits.
+_MAX_AUTHORITY = 253 + 6
+
+
+def _host_and_port(authority: str) -> tuple[str, str]:
+    """The host and port (``""`` if none) of an RFC 9110 §7.2 ``uri-host [":" port]``.
+
+    Raises ``ValueError`` for anything else: userinfo, a path, query or fragment, whitespace,
+    control or non-ASCII characters, an empty host, a bad port or bracket, a zone identifier.
+    """
+    if len(authority) > _MAX_AUTHORITY:
+        raise ValueError("too long")
+    if authority.startswith("["):
+        literal, bracket, rest = authority[1:].partition("]")
+        if not bracket or "%" in literal or (rest and rest[0] != ":"):
+            raise ValueError("not an IPv6 literal")
+        ipaddress.IPv6Address(literal)  # AddressValueError is a ValueError
+        host, colon, port = f"[{literal}]", rest[:1], rest[1:]
+    else:
+        host, colon, port = authority.partition(":")
+        if not _REG_NAME(host):
+            raise ValueError("not a host name")
+        if host.rpartition(".")[2].isdigit():
+            # Browsers and resolvers read a name ending in a number as IPv4: it must be one.
+            ipaddress.IPv4Address(host)
+    if colon and not (_PORT(port) and int(port) <= 65535):
+        raise ValueError("not a port")
+    return host, port
+
+
+def _shown(text: str) -> str:
+    return repr(text[:40]) + ("..." if len(text) > 40 else "")
+
+
+def _authority(environ: WSGIEnvironment, scheme: str) -> str:
+    """The authority the client sent: ``Host``, else SERVER_NAME and SERVER_PORT (RFC 9110 §7.2).
+
+    Servers pass both on unchecked (a proxy may fill them from X-Forwarded-Host): a raw
+    ``Host: h/other?path#`` would move the real path into a fragment of the URL verified.
+    """
+    if environ.get("HTTP_HOST") is not None:
+        text = str(environ["HTTP_HOST"])
+        try:
+            host, port = _host_and_port(text)
+        except ValueError:
+            raise HTTPProblem(
+                400,
+                "the Host header is not a host name, IPv4 address or [IPv6] literal with an"
+                f" optional port (RFC 9110 §7.2): {_shown(text)}",
+            ) from None
+        return f"{host}:{port}" if port else host
+    name, port = str(environ["SERVER_NAME"]), str(environ["SERVER_PORT"])
+    # A server listening on IPv6 names itself with the bare address (werkzeug, gunicorn).
+    bare_ipv6 = ":" in name and not name.startswith("[")
+    try:
+        host, port = _host_and_port(f"[{name}]:{port}" if bare_ipv6 else f"{name}:{port}")
+    except ValueError:
+        raise HTTPProblem(
+            400,
+            "SERVER_NAME and SERVER_PORT do not make a host and port (RFC 9110 §7.2):"
+            f" {_shown(name)}, {_shown(port)}",
+        ) from None
+    return host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+
+
+def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
+    headers = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").title()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            name = key.replace("_", "-").title()
+        else:
+            continue
+        headers.append((name, str(value)))
+    return headers
+
+
+def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
+    text = environ.get("CONTENT_LENGTH") or "0"
+    if not text.isdigit():
+        raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
+    length = int(text)
+    if length > max_body:
+        raise HTTPProblem(413, f"the request body is over {max_body} bytes")
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    return body
+
+
+def request_from_environ(environ: WSGIEnvironment, *, max_body: int = DEFAULT_MAX_BODY) -> Request:
+    """The ``oauthcore.Request`` a WSGI environ describes, as the client signed it (§3.4.1.2).
+
+    The URL is rebuilt from ``wsgi.url_scheme`` (http or https), the ``Host`` header (else
+    SERVER_NAME and SERVER_PORT), each validated, SCRIPT_NAME + PATH_INFO re-encoded and
+    QUERY_STRING as received. Raises ``HTTPProblem`` 400 for an invalid scheme, host, port or
+    path, or a body that cannot be read, and 413 for a body over ``max_body``.
+    """
+    scheme = str(environ["wsgi.url_scheme"]).lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise HTTPProblem(400, f"wsgi.url_scheme must be http or https, not {_shown(scheme)}")
+    authority = _authority(environ, scheme)
+    raw_path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
+    if raw_path[:1] not in ("", "/"):
+        # PEP 3333: both are empty or start with "/"; anything else would extend the authority.
+        raise HTTPProblem(400, "the request path must start with '/'")
+    # PEP 3333: environ strings are latin-1 decodings of the raw bytes; undo that first.
+    try:
+        raw_bytes = raw_path.encode("latin-1")
+    except UnicodeEncodeError:
+        # Only a server that breaks PEP 3333 hands over more than latin-1: no bytes to verify.
+        raise HTTPProblem(400, "the request path is not latin-1 text (PEP 3333)") from None
+    path = quote(raw_bytes, safe=_PATH_SAFE) or "/"
+    query = str(environ.get("QUERY_STRING", ""))
+    url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
+    try:
+        return Request(
+            str(environ["REQUEST_METHOD"]), url, _headers(environ), _body(environ, max_body)
+        )
+    except ValueError as exc:
+        raise HTTPProblem(400, f"malformed request: {exc}") from None

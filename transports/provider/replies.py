@@ -1,0 +1,63 @@
+"""WSGI answers for a provider: ``Reply`` (status, headers, body) and ``HTTPProblem`` (§3.2)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from http import HTTPStatus
+from wsgiref.types import StartResponse
+
+from oauthcore import OAuthError
+from oauthcore.problems import problem_response
+
+__all__ = ["HTTPProblem", "Reply"]
+
+
+class HTTPProblem(Exception):
+    """A request refused before RFC 5849 §3.2 checks could start (body too large, bad bytes)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
+class Reply:
+    """One WSGI answer: status, headers, body; ``answer(start_response)`` sends it (§3.2)."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(
+        self, status: int, headers: Iterable[tuple[str, str]] = (), body: bytes = b""
+    ) -> None:
+        self.status = status
+        self.headers = [*headers, ("Content-Length", str(len(body)))]
+        self.body = body
+
+    @classmethod
+    def json(cls, status: int, document: object) -> Reply:
+        """A JSON reply, never cached: it may describe who signed (RFC 5849 §3.2 result)."""
+        body = json.dumps(document, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+        return cls(
+            status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body
+        )
+
+    @classmethod
+    def text(cls, status: int, message: str) -> Reply:
+        """A plain-text reply of one line, for refusals outside RFC 5849 §3.2 (405, 413)."""
+        return cls(status, [("Content-Type", "text/plain; charset=utf-8")], f"{message}\n".encode())
+
+    @classmethod
+    def problem(cls, error: OAuthError, realm: str | None = None) -> Reply:
+        """The 400/401 answer with its challenge and problem report (RFC 5849 §3.2)."""
+        answer = problem_response(error, realm=realm)
+        return cls(answer.status, answer.headers, answer.body)
+
+    def __call__(self, start_response: StartResponse) -> list[bytes]:
+        """Start the response and return the body iterable."""
+        start_response(_status_line(self.status), self.headers)
+        return [self.body]
