@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from oauthcore import Consumer, OAuthError, Placement, Request, Token, parse, sign
 from oauthcore.header import parse_authorization, parse_authorization_encoded, read_plain
-from oauthcore.verification import _KNOWN, _parse_any, _parse_plain
+from oauthcore.parsing import _KNOWN, _parse_any, _parse_plain
 
 URL = "https://api.example.com/photos?size=large&tag=a%2Bb"
 BASE = {
