@@ -20,7 +20,7 @@ import pytest
 from transports.base import Transport
 from transports.cli import demo as demo_command
 from transports.cli import main
-from transports.cli.transports import TRANSPORT_NAMES, close_transport, make_transport
+from transports.cli.transports import TRANSPORT_NAMES, make_transport
 from transports.demo import DemoProvider
 from transports.wsgi import Reply
 
@@ -249,10 +249,14 @@ def test_serve_stops_cleanly_on_sigint_in_a_real_process() -> None:
     assert err == ""
 
 
-def test_transports_without_close_are_left_alone() -> None:
-    # The Transport protocol has no close(); the demo closes the shipped ones, which do.
+def test_every_transport_the_cli_makes_closes() -> None:
+    # The CLI calls close() itself: every shipped transport is a ClosableTransport.
+    from transports import ClosableTransport
     from transports.wsgi import WSGITransport
 
-    transport = WSGITransport(DemoProvider())
-    close_transport(transport)
-    assert not hasattr(transport, "close")
+    for name in TRANSPORT_NAMES:
+        with make_transport(name, timeout=1.0) as transport:
+            assert isinstance(transport, ClosableTransport)
+    with WSGITransport(DemoProvider()) as in_process:
+        assert isinstance(in_process, ClosableTransport)
+    in_process.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from attrs import field, frozen
 
@@ -23,6 +23,8 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_RESPONSE",
     "DEFAULT_TIMEOUT",
+    "BaseTransport",
+    "ClosableTransport",
     "DeadlineExceeded",
     "Response",
     "ResponseTooLarge",
@@ -221,3 +223,41 @@ class Transport(Protocol):
     def send(self, request: Request, *, timeout: float | None = None) -> Response:
         """Send ``request`` exactly as given and return the response as received."""
         ...
+
+
+@runtime_checkable
+class ClosableTransport(Transport, Protocol):
+    """A ``Transport`` that holds connections: ``close()`` releases them, ``with`` closes it (§3.5).
+
+    Every shipped adapter is one (they inherit ``BaseTransport``). The ``Client`` asks only for
+    ``Transport``: a transport may serve many clients, so whoever made it closes it, and one
+    written with ``send`` alone keeps working wherever a ``Transport`` is asked for.
+    """
+
+    def close(self) -> None:
+        """Release the transport's connections; it must not be used afterwards."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the transport itself."""
+        ...
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the transport."""
+        ...
+
+
+class BaseTransport:
+    """``close()`` and ``with`` for a transport class: inherit it and define ``send`` (§3.5).
+
+    ``close`` releases nothing here; a transport that holds connections overrides it.
+    """
+
+    def close(self) -> None:
+        """Release the transport's connections (this base holds none)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -9,7 +9,7 @@ checking the clock between chunks, refusing a ``Content-Length`` over the cap be
 
 The status line and the headers are read by the HTTP library itself, so ``in_force`` makes the
 budget that of the call under way in this thread, for the responses the adapters' connections
-make to read through (``transports._budgeted``). This module loads no HTTP library: the
+make to read through (``transports.adapters._budgeted``). This module loads no HTTP library: the
 ``Client`` uses it too.
 """
 

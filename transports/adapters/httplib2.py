@@ -26,7 +26,14 @@ from urllib.parse import urlsplit
 from oauthcore import Request
 
 from .._extras import missing_extra
-from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, TransportError
+from ..base import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE,
+    DEFAULT_TIMEOUT,
+    BaseTransport,
+    Response,
+    TransportError,
+)
 from ._budgeted import BudgetedResponse
 from ._limits import Budget, check_deadline, check_max_response
 
@@ -41,7 +48,7 @@ _NOT_HEADERS = frozenset({"status"})
 _received = threading.local()
 
 
-class Httplib2Transport:
+class Httplib2Transport(BaseTransport):
     """A ``Transport`` over httplib2, safe to share between threads (RFC 5849 §3.5).
 
     Pass your own ``http`` (an ``httplib2.Http`` without a cache; its redirect following is
@@ -167,12 +174,6 @@ class Httplib2Transport:
         with self._lock:
             for http in self._made:
                 http.close()
-
-    def __enter__(self) -> Httplib2Transport:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from typing import cast
 
 from oauthcore import Request
 
-from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, BaseTransport, Response
 from ._budgeted import BudgetedResponse
 from ._limits import Budget, check_deadline, check_max_response
 
@@ -62,7 +62,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return _keep_body_unlabelled(super().https_request(request), had_type)
 
 
-class UrllibTransport:
+class UrllibTransport(BaseTransport):
     """A ``Transport`` over ``urllib.request`` with a private opener: no dependency (§3.5).
 
     Certificates are verified against ``ca_certs`` (a PEM file) or by ``ssl_context``, else
@@ -125,12 +125,3 @@ class UrllibTransport:
             reason = getattr(exc, "reason", None)
             cause = reason if isinstance(reason, BaseException) else exc
             raise budget.error(cause) from cause
-
-    def close(self) -> None:
-        """Nothing to release: each request used its own connection."""
-
-    def __enter__(self) -> UrllibTransport:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()

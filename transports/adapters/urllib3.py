@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from oauthcore import Request
 
 from .._extras import missing_extra
-from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response, redact_url
+from ..base import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE,
+    DEFAULT_TIMEOUT,
+    BaseTransport,
+    Response,
+    redact_url,
+)
 from ._budgeted import BudgetedResponse
 from ._limits import Budget, check_deadline, check_max_response
 
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Urllib3Transport"]
 
 
-class Urllib3Transport:
+class Urllib3Transport(BaseTransport):
     """A ``Transport`` over urllib3: pooled keep-alive connections, thread-safe (RFC 5849 §3.5).
 
     Pass your own ``pool`` (a ``urllib3.PoolManager`` or ``ProxyManager``, configured as you
@@ -147,12 +154,6 @@ class Urllib3Transport:
         """Close the pooled connections (only those of a pool this transport made)."""
         if self._owns_pool:
             self.pool.clear()
-
-    def __enter__(self) -> Urllib3Transport:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 from oauthcore import Request
 
-from ..base import DEFAULT_MAX_RESPONSE, Response
+from ..base import DEFAULT_MAX_RESPONSE, BaseTransport, Response
 from ._limits import Budget, check_max_response
 
 __all__ = ["WSGITransport"]
@@ -17,7 +17,7 @@ __all__ = ["WSGITransport"]
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
-class WSGITransport:
+class WSGITransport(BaseTransport):
     """A ``Transport`` handing each signed request (§3.5) to a WSGI app in this process.
 
     For tests of client code against a WSGI provider (``DemoProvider`` or your own): the app

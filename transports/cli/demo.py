@@ -24,7 +24,7 @@ from ..base import Transport
 from ..client import Client
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, click
 from .common import CommandFailed
-from .transports import TRANSPORT_NAMES, close_transport, make_transport
+from .transports import TRANSPORT_NAMES, make_transport
 
 __all__ = ["add_parser", "mask", "run", "run_flow"]
 
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
             except (TokenResponseError, AuthorizationResponseError) as exc:
                 raise CommandFailed(f"{name}: {exc}") from None
             finally:
-                close_transport(transport)
+                transport.close()
             ran += 1
     print(f"\nThe three-legged flow (RFC 5849 §2) passed through {ran} transport(s).")
     return 0

@@ -17,7 +17,7 @@ from oauthcore import Request
 from ..base import Response
 from .common import UsageError, add_signing_options, credentials, parse_pairs, sign_as_told
 from .sign import BODY_METHODS
-from .transports import TRANSPORT_NAMES, close_transport, make_transport
+from .transports import TRANSPORT_NAMES, make_transport
 
 __all__ = ["add_parser", "build_request", "run", "show"]
 
@@ -118,10 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     signed = sign_as_told(build_request(args), args, credentials(args))
-    transport = make_transport(args.transport, timeout=args.timeout)
-    try:
+    with make_transport(args.transport, timeout=args.timeout) as transport:
         response = transport.send(signed)
-    finally:
-        close_transport(transport)
     show(response)
     return 0 if response.ok else 1

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..base import DEFAULT_TIMEOUT, Transport
+from ..base import DEFAULT_TIMEOUT, ClosableTransport
 
-__all__ = ["TRANSPORT_NAMES", "close_transport", "make_transport"]
+__all__ = ["TRANSPORT_NAMES", "make_transport"]
 
 #: Every transport name ``--transport`` accepts, in the order ``oauthcore demo`` tries them.
 TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
 
 
-def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transport:
+def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> ClosableTransport:
     """A new transport (sends §3.5 requests) by name; ``ImportError`` names its extra."""
     if name == "urllib3":
         from ..adapters.urllib3 import Urllib3Transport
@@ -25,10 +25,3 @@ def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> Transp
 
         return UrllibTransport(timeout=timeout)
     raise ValueError(f"unknown transport {name!r}; use one of {', '.join(TRANSPORT_NAMES)}")
-
-
-def close_transport(transport: Transport) -> None:
-    """Release a transport's connections (the ``Transport`` protocol of §3.5 has no close)."""
-    close = getattr(transport, "close", None)
-    if callable(close):
-        close()
