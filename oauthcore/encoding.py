@@ -13,7 +13,7 @@ UTF-8) goes through ``urllib.parse`` once in each direction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, unquote, unquote_plus
 
 from ._lazy import LazyPattern
@@ -118,12 +118,7 @@ def percent_decode(value: str) -> str:
         return value
     if _BASE64_ESCAPED(value):  # a base64 signature or hash: three known escapes at most
         return decode_base64_escapes(value)
-    try:
-        return _strict_unquote(value)
-    except UnicodeDecodeError:
-        raise ParameterRejected(
-            f"percent-encoded value is not valid UTF-8: {_preview(value)}"
-        ) from None
+    return _decoded(_strict_unquote, value)
 
 
 def decode_base64_escapes(text: str) -> str:
@@ -167,11 +162,7 @@ def encode_form_component(raw: str) -> str:
         raw = raw.replace("+", "%20")
     if _CANONICAL.compiled.fullmatch(raw):
         return raw
-    try:
-        return percent_encode(_strict_unquote(raw))
-    except UnicodeDecodeError:
-        message = f"percent-encoded value is not valid UTF-8: {_preview(raw)}"
-        raise ParameterRejected(message) from None
+    return percent_encode(_decoded(_strict_unquote, raw))
 
 
 #: Joins an encoded name to its encoded value as one string, an *item*. It sorts below every
@@ -219,19 +210,18 @@ def encode_form_items(data: str) -> list[str]:
 def _form_unquote(value: str) -> str:
     if "%" not in value and "+" not in value:
         return value
+    return _decoded(_strict_unquote_plus, value)
+
+
+def _decoded(unquote: Callable[[str], str], value: str) -> str:
+    """``unquote(value)``, or ``ParameterRejected`` for escapes that are not UTF-8 (§3.6)."""
     try:
-        return _strict_unquote_plus(value)
+        return unquote(value)
     except UnicodeDecodeError:
+        # The value is not quoted: a malformed one may be a secret, such as a PLAINTEXT signature.
         raise ParameterRejected(
-            f"percent-encoded value is not valid UTF-8: {_preview(value)}"
+            "a percent-encoded value is not valid UTF-8; encode text as UTF-8 (RFC 5849 §3.6)"
         ) from None
-
-
-def _preview(value: str) -> str:
-    # Loaded with the first refusal: ``import oauthcore`` does not pay for the redaction module.
-    from .redaction import preview
-
-    return preview(value)
 
 
 def _strict_unquote(value: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oauthcore import ParameterRejected, decode_form, percent_decode, percent_encode
-from oauthcore.encoding import encode_encoded, is_unreserved
+from oauthcore.encoding import encode_encoded, encode_form_component, is_unreserved
 from tests.vectors import WIKI_ENCODING
 
 _ENCODED = re.compile(r"(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*")
@@ -41,10 +42,15 @@ def test_percent_decode_rejects_invalid_utf8() -> None:
         percent_decode("%FF")
 
 
-def test_percent_decode_error_quotes_a_bounded_preview() -> None:
-    with pytest.raises(ParameterRejected) as caught:
-        percent_decode("%FF" + "a" * 1000)
-    assert "..." in str(caught.value)
+@pytest.mark.parametrize("decode", [percent_decode, decode_form, encode_form_component])
+def test_a_value_that_is_not_utf8_is_refused_without_quoting_it(
+    decode: Callable[[str], object],
+) -> None:
+    # The value may be a secret sent wrongly encoded (a PLAINTEXT signature): never quoted.
+    secret = "consumer-secret%FF&token-secret" + "a" * 1000
+    with pytest.raises(ParameterRejected, match="not valid UTF-8") as caught:
+        decode(secret)
+    assert "secret" not in str(caught.value)
     assert len(str(caught.value)) < 100
 
 
