@@ -7,8 +7,8 @@
    what the store holds each simulated minute. Bounded means: it stops growing once a window's
    worth of nonces is held (the last reading within 15% of the one at minute 15) and never holds
    more nonces than ``RATE`` times three windows (the store's documented bound).
-2. Uniqueness: 1,000,000 nonces from ``oauthcore.make_nonce`` (what ``sign()`` draws) must all
-   differ.
+2. Uniqueness: 1,000,000 nonces from ``oauthcore.signing.make_nonce`` (what ``sign()`` draws) must
+   all differ.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import secrets
 import time
 import tracemalloc
 
-from oauthcore import make_nonce
 from oauthcore.nonces import MemoryNonceStore
+from oauthcore.signing import make_nonce
 
 from .common import Settings, verdict
 

@@ -5,7 +5,8 @@ Run: python examples/sign_only.py
 
 from __future__ import annotations
 
-from oauthcore import Consumer, Request, Token, sign, signature_base
+from oauthcore import Consumer, Request, Token, sign
+from oauthcore.base_string import signature_base
 
 
 def main() -> None:

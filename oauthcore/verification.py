@@ -54,7 +54,7 @@ __all__ = [
 
 _BAD_SIGNATURE = (
     "oauth_signature does not match the request: compare the client's signature base string"
-    " with oauthcore.signature_base(request) (RFC 5849 §3.4)"
+    " with oauthcore.base_string.signature_base(request) (RFC 5849 §3.4)"
 )
 # Stand-in secrets for an unknown consumer or token: the signature is computed all the same, so
 # the time taken does not tell a missing key from a wrong signature. Nothing is ever accepted

@@ -6,20 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oauthcore import (
-    ParameterRejected,
-    Request,
+from oauthcore import ParameterRejected, Request
+from oauthcore.base_string import (
     SignatureBase,
+    assemble,
     base_string_uri,
+    body_text,
     collect_parameters,
+    encoded_form_items,
+    normalize_items,
     normalize_parameters,
-    parse_authorization,
-    render_authorization,
     signature_base,
 )
-from oauthcore.base_string import assemble, body_text, encoded_form_items, normalize_items
 from oauthcore.encoding import ITEM_SEPARATOR, decode_form, encode_form_component, percent_encode
-from oauthcore.header import is_oauth_authorization
+from oauthcore.header import is_oauth_authorization, parse_authorization, render_authorization
 from tests.vectors import (
     RFC_351_AUTHORIZATION,
     RFC_351_PARAMETERS,

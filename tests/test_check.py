@@ -23,7 +23,6 @@ from oauthcore import (
     Placement,
     Request,
     SignatureInvalid,
-    SignatureMethod,
     SignatureMethodRejected,
     TimestampRefused,
     Token,
@@ -35,7 +34,7 @@ from oauthcore import (
     parse,
     sign,
 )
-from oauthcore.methods import HmacMethod
+from oauthcore.methods import HmacMethod, SignatureMethod
 
 T = 1_700_000_000
 URL = "https://api.example.com:8443/photos?size=original&tags=a%20b"

@@ -21,7 +21,7 @@ from oauthcore import (
     SignatureInvalid,
     Token,
 )
-from oauthcore.client_flow import TokenResponseError
+from oauthcore.client import TokenResponseError
 from oauthcore.credentials import MemoryCredentialStore, TokenKind
 from oauthcore.nonces import MemoryNonceStore
 from oauthcore.verification import Verified, parse, verify

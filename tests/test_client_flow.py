@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oauthcore import Token
-from oauthcore.client_flow import (
+from oauthcore.client import (
     AuthorizationResponseError,
     TokenResponseError,
     authorization_url,

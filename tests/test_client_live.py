@@ -22,9 +22,9 @@ import pytest
 import trustme
 
 from oauthcore import HMAC_SHA256, Consumer, Placement, Request, Token
-from oauthcore.client_flow import TokenResponseError, parse_authorization_response
+from oauthcore.client import TokenResponseError, parse_authorization_response
 from oauthcore.credentials import TokenKind
-from oauthcore.provider_flow import callback_url
+from oauthcore.provider import callback_url
 from tests.servers import closed_port, echo_app, serve
 from tests.test_transports_adapters import AnyTransport, make
 from transports import Client, RedirectError, Response, TransportError

@@ -17,6 +17,7 @@ from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 
 import oauthcore
 import transports.oauth2_compat as oauth
+from oauthcore.encoding import percent_encode
 from transports.oauth2_compat import _values
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,10 +50,7 @@ URLS = st.sampled_from(
 
 
 def query_string(pairs: list[tuple[str, str]]) -> str:
-    return "&".join(
-        f"{oauthcore.percent_encode(name)}={oauthcore.percent_encode(value)}"
-        for name, value in pairs
-    )
+    return "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
 
 
 def oauthlib_signature_of(request: oauth.Request, url: str, query: list[tuple[str, str]]) -> str:

@@ -10,7 +10,7 @@ from wsgiref.simple_server import WSGIServer
 import pytest
 
 from oauthcore import Consumer, Request, Token
-from oauthcore.client_flow import parse_authorization_response
+from oauthcore.client import parse_authorization_response
 from transports.base import Response
 from transports.client import Client
 from transports.demo import (

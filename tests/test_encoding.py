@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oauthcore import ParameterRejected, decode_form, percent_decode, percent_encode
-from oauthcore.encoding import encode_encoded, encode_form_component, is_unreserved
+from oauthcore import ParameterRejected
+from oauthcore.encoding import (
+    decode_form,
+    encode_encoded,
+    encode_form_component,
+    is_unreserved,
+    percent_decode,
+    percent_encode,
+)
 from tests.vectors import WIKI_ENCODING
 
 _ENCODED = re.compile(r"(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*")

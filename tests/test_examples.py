@@ -11,7 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from oauthcore import Request, signature_base
+from oauthcore import Request
+from oauthcore.base_string import signature_base
 from transports import UrllibTransport
 from transports.demo import DEMO_CONSUMER, DemoProvider, click
 

@@ -23,9 +23,9 @@ from oauthcore import (
     TimestampRefused,
     Token,
     parse,
-    parse_authorization,
     sign,
 )
+from oauthcore.header import parse_authorization
 
 URL = "https://api.example.com/r"
 MB = 1 << 20

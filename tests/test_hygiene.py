@@ -32,17 +32,15 @@ from oauthcore import (
     Request,
     Token,
     TokenKind,
-    authorize,
     check,
-    issue_temporary_credentials,
     parse,
-    percent_encode,
-    problem_body,
     sign,
-    signature_base,
     verify,
 )
-from oauthcore.client_flow import TokenResponseError, mask_token_secret, parse_token_response
+from oauthcore.base_string import signature_base
+from oauthcore.client import TokenResponseError, mask_token_secret, parse_token_response
+from oauthcore.encoding import percent_encode
+from oauthcore.provider import authorize, issue_temporary_credentials, problem_body
 from tests.conftest import key_text
 from tests.servers import echo_app, serve
 from transports import (
@@ -345,7 +343,7 @@ def test_errors_never_show_secrets_or_the_expected_signature() -> None:
         temporary.token,
         verifier="wrong-verifier-456",
     )
-    from oauthcore import exchange
+    from oauthcore.provider import exchange
 
     expect(
         OAuthError,

@@ -27,19 +27,8 @@ from oauthlib.oauth1 import Client as OauthlibClient
 from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 from requests_oauthlib import OAuth1
 
-from oauthcore import (
-    METHODS,
-    Consumer,
-    Placement,
-    Request,
-    Token,
-    VerifyPolicy,
-    check,
-    collect_parameters,
-    parse,
-    sign,
-    signature_base,
-)
+from oauthcore import METHODS, Consumer, Placement, Request, Token, VerifyPolicy, check, parse, sign
+from oauthcore.base_string import collect_parameters, signature_base
 from tests.conftest import key_text
 
 PRIVATE_PEM = key_text("oauthlib_1024.pem")

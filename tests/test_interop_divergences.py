@@ -18,22 +18,20 @@ from oauthcore import (
     HMAC_SHA256,
     PLAINTEXT,
     Consumer,
-    HmacMethod,
     ParameterRejected,
     Placement,
     Request,
     SignatureInvalid,
     Token,
     VerifyPolicy,
-    base_string_uri,
     check,
-    collect_parameters,
-    decode_form,
-    hash_body,
     parse,
     sign,
-    signature_base,
 )
+from oauthcore.base_string import base_string_uri, collect_parameters, signature_base
+from oauthcore.encoding import decode_form
+from oauthcore.methods import HmacMethod
+from oauthcore.signing import hash_body
 
 CONSUMER = Consumer("consumer-key", "consumer secret")
 TOKEN = Token("token-key", "token secret")

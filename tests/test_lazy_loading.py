@@ -31,8 +31,8 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 def test_signing_alone_loads_no_provider_module() -> None:
     code = (
         "import sys, oauthcore\n"
-        "provider = ('oauthcore.verification', 'oauthcore.provider_flow', 'oauthcore.nonces',"
-        " 'oauthcore.problems', 'oauthcore.client_flow', 'oauthcore.redaction')\n"
+        "provider = ('oauthcore.verification', 'oauthcore.provider', 'oauthcore.nonces',"
+        " 'oauthcore.problems', 'oauthcore.client', 'oauthcore.redaction')\n"
         "request = oauthcore.Request('GET', 'https://a.example/')\n"
         "oauthcore.sign(request, oauthcore.Consumer('k', 's'))\n"
         "print(sorted(m for m in provider if m in sys.modules))\n"

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from oauthcore import make_nonce
+from oauthcore.signing import make_nonce
 from tests.servers import serve
 from transports import Client, Httplib2Transport, Transport, Urllib3Transport, UrllibTransport
 from transports.demo import DEMO_CONSUMER, DemoProvider, Endpoints

@@ -25,17 +25,19 @@ from oauthcore import (
     RSA_SHA256,
     RSA_SHA512,
     Consumer,
-    HmacMethod,
-    PlaintextMethod,
     Request,
-    RsaMethod,
-    SignatureMethod,
     Token,
     sign,
-    signature_base,
-    signature_method,
 )
-from oauthcore.methods import signing_key
+from oauthcore.base_string import signature_base
+from oauthcore.methods import (
+    HmacMethod,
+    PlaintextMethod,
+    RsaMethod,
+    SignatureMethod,
+    signature_method,
+    signing_key,
+)
 from tests.vectors import (
     A5_BASE_STRING,
     A5_SIGNATURE,

@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 
 from oauthcore import (
-    DEFAULT_METHODS,
-    DEFAULT_POLICY,
     HMAC_SHA1,
     HMAC_SHA256,
     METHODS,
@@ -24,6 +22,7 @@ from oauthcore import (
     verify,
 )
 from oauthcore.methods import HmacMethod
+from oauthcore.policy import DEFAULT_METHODS, DEFAULT_POLICY
 
 T = 1_700_000_000
 

@@ -12,18 +12,15 @@ from oauthcore import (
     OAuthError,
     ParameterAbsent,
     ParameterRejected,
-    ProblemResponse,
     SignatureInvalid,
     SignatureMethodRejected,
     TimestampRefused,
     TokenRejected,
     VerifierInvalid,
     VersionRejected,
-    problem_body,
-    problem_response,
-    www_authenticate,
 )
 from oauthcore.problems import problem_pairs
+from oauthcore.provider import ProblemResponse, problem_body, problem_response, www_authenticate
 
 
 def fields(body: bytes) -> dict[str, str]:

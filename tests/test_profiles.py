@@ -25,30 +25,28 @@ from oauthcore import (
     Placement,
     Request,
     SignatureInvalid,
-    SignatureMethod,
     SignatureMethodRejected,
-    TemporaryCredentials,
     TimestampRefused,
     Token,
     TokenKind,
     TokenRejected,
     VerifyPolicy,
+    parse,
+    sign,
+    verify,
+)
+from oauthcore.base_string import signature_base
+from oauthcore.client import authorization_url, parse_authorization_response, parse_token_response
+from oauthcore.methods import SignatureMethod
+from oauthcore.provider import (
+    TemporaryCredentials,
     authorize,
     callback_url,
     exchange,
-    hash_body,
     issue_temporary_credentials,
-    parse,
-    sign,
-    signature_base,
     token_response,
-    verify,
 )
-from oauthcore.client_flow import (
-    authorization_url,
-    parse_authorization_response,
-    parse_token_response,
-)
+from oauthcore.signing import hash_body
 from tests import vectors
 from tests.conftest import key_text
 

@@ -18,13 +18,12 @@ from oauthcore import (
     TokenKind,
     TokenRejected,
     VerifierInvalid,
-    decode_form,
     parse,
     sign,
     verify,
 )
-from oauthcore.encoding import append_query
-from oauthcore.provider_flow import (
+from oauthcore.encoding import append_query, decode_form
+from oauthcore.provider import (
     TemporaryCredentials,
     authorize,
     callback_url,

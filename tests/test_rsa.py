@@ -17,19 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from oauthcore import (
-    RSA_SHA1,
-    RSA_SHA256,
-    RSA_SHA512,
-    Consumer,
-    Request,
-    RsaKey,
-    RsaMethod,
-    Token,
-    sign,
-    signature_base,
-)
-from oauthcore.rsa import load_rsa_key
+from oauthcore import RSA_SHA1, RSA_SHA256, RSA_SHA512, Consumer, Request, Token, sign
+from oauthcore.base_string import signature_base
+from oauthcore.methods import RsaMethod
+from oauthcore.rsa import RsaKey, load_rsa_key
 from tests.vectors import (
     RFC_3411_BASE_STRING,
     WIKI_RSA_BASE_STRING,

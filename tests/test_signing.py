@@ -27,15 +27,12 @@ from oauthcore import (
     ParameterRejected,
     Placement,
     Request,
-    SignatureMethod,
     Token,
-    collect_parameters,
-    hash_body,
-    make_nonce,
-    make_timestamp,
     sign,
-    signature_base,
 )
+from oauthcore.base_string import collect_parameters, signature_base
+from oauthcore.methods import SignatureMethod
+from oauthcore.signing import hash_body, make_nonce, make_timestamp
 from tests.vectors import (
     A5_BASE_STRING,
     A5_NONCE,

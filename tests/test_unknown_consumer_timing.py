@@ -22,10 +22,10 @@ from oauthcore import (
     MemoryCredentialStore,
     OAuthError,
     Request,
-    SignatureMethod,
     sign,
     verify,
 )
+from oauthcore.methods import SignatureMethod
 
 NOW = 1_700_000_000
 KEY = (Path(__file__).parent / "keys" / "authlib_2048.pem").read_text()

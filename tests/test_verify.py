@@ -30,7 +30,6 @@ from oauthcore import (
     Placement,
     Request,
     SignatureInvalid,
-    SignatureMethod,
     TimestampRefused,
     Token,
     TokenKind,
@@ -40,6 +39,7 @@ from oauthcore import (
     sign,
     verify,
 )
+from oauthcore.methods import SignatureMethod
 
 KEYS = Path(__file__).parent / "keys"  # published test keys, sources in keys/README.md
 PRIVATE_PEM = (KEYS / "oauthlib_1024.pem").read_text("ascii")

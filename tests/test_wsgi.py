@@ -12,7 +12,7 @@ import pytest
 from oauthcore import Consumer, Request, Token, TokenKind, sign
 from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.nonces import MemoryNonceStore
-from oauthcore.provider_flow import TemporaryCredentials, callback_url
+from oauthcore.provider import TemporaryCredentials, callback_url
 from transports.base import Response
 from transports.client import Client
 from transports.wsgi import (

@@ -19,18 +19,10 @@ from urllib.parse import urljoin
 
 from attrs import Factory, evolve, field, frozen
 
-from oauthcore import (
-    HMAC_SHA1,
-    Consumer,
-    ParameterRejected,
-    Placement,
-    Request,
-    SignatureMethod,
-    Token,
-    decode_form,
-    sign,
-)
-from oauthcore.client_flow import authorization_url, parse_token_response
+from oauthcore import HMAC_SHA1, Consumer, ParameterRejected, Placement, Request, Token, sign
+from oauthcore.client import authorization_url, parse_token_response
+from oauthcore.encoding import decode_form
+from oauthcore.methods import SignatureMethod
 from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline

@@ -7,7 +7,7 @@ the request would travel in the clear (RFC 5849 §4.1 leaves transport security 
 
 from __future__ import annotations
 
-from oauthcore import base_string_uri
+from oauthcore.base_string import base_string_uri
 
 __all__ = ["is_downgrade", "origin"]
 

@@ -12,16 +12,8 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from oauthcore import (
-    Consumer,
-    Placement,
-    Request,
-    SignatureMethod,
-    Token,
-    sign,
-    signature_method,
-)
-from oauthcore.methods import METHODS, RsaMethod
+from oauthcore import Consumer, Placement, Request, Token, sign
+from oauthcore.methods import METHODS, RsaMethod, SignatureMethod, signature_method
 
 __all__ = [
     "ENV_CONSUMER_KEY",

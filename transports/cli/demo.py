@@ -14,7 +14,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from oauthcore import Token
-from oauthcore.client_flow import (
+from oauthcore.client import (
     AuthorizationResponseError,
     TokenResponseError,
     parse_authorization_response,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from oauthcore import Placement, Request, signature_base
+from oauthcore import Placement, Request
+from oauthcore.base_string import signature_base
 
 from .common import add_signing_options, credentials, parse_pairs, sign_as_told
 

@@ -8,7 +8,8 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 from wsgiref.types import WSGIEnvironment
 
-from oauthcore import OAuthError, decode_form
+from oauthcore import OAuthError
+from oauthcore.encoding import decode_form
 
 from ..provider import HTTPProblem, Reply
 

@@ -27,7 +27,7 @@ from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.encoding import append_query
 from oauthcore.nonces import MemoryNonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
-from oauthcore.provider_flow import TemporaryCredentials, callback_url
+from oauthcore.provider import TemporaryCredentials, callback_url
 
 from ..provider import (
     HTTPProblem,

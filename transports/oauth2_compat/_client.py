@@ -16,8 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httplib2
 
-from oauthcore import percent_encode
-from oauthcore.encoding import FORM_CONTENT_TYPE
+from oauthcore.encoding import FORM_CONTENT_TYPE, percent_encode
 
 from ..redirects import is_downgrade
 from ..redirects import origin as origin_of

@@ -10,8 +10,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from oauthcore import Consumer as CoreConsumer
-from oauthcore import OAuthError, decode_form, make_verifier, percent_encode
+from oauthcore import OAuthError
 from oauthcore import Token as CoreToken
+from oauthcore.encoding import decode_form, percent_encode
+from oauthcore.provider import make_verifier
 
 from ._values import text
 

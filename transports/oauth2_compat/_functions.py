@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from oauthcore import make_timestamp, percent_encode, render_authorization
+from oauthcore.encoding import percent_encode
+from oauthcore.header import render_authorization
+from oauthcore.signing import make_timestamp
 
 from ._values import text
 

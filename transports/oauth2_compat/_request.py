@@ -3,10 +3,11 @@
 Theory of operation: the dict holds the parameters the way the caller gave them (strings, bytes,
 numbers, lists for repeated names). Everything computed from them goes through oauthcore: the
 URL becomes an ``oauthcore.Request`` (so its base string URI is oauthcore's, §3.4.1.2), the URL's
-query is decoded once by ``oauthcore.decode_form`` (§3.4.1.3.1), and the pairs are normalized by
-``oauthcore.normalize_parameters`` (§3.4.1.3.2). ``from_request`` copies the URL's query into the
-dict, as python-oauth2 did (a name found in several places keeps every value, as a list), and
-remembers that it did: the URL's own pairs are then signed and serialised once, not twice.
+query is decoded once by ``oauthcore.encoding.decode_form`` (§3.4.1.3.1), and the pairs are
+normalized by ``oauthcore.base_string.normalize_parameters`` (§3.4.1.3.2). ``from_request`` copies
+the URL's query into the dict, as python-oauth2 did (a name found in several places keeps every
+value, as a list), and remembers that it did: the URL's own pairs are then signed and serialised
+once, not twice.
 """
 
 from __future__ import annotations
@@ -16,22 +17,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oauthcore import (
-    OAuthError,
-    SignatureBase,
-    decode_form,
-    hash_body,
-    make_nonce,
-    make_timestamp,
-    normalize_parameters,
-    parse_authorization,
-    percent_encode,
-    render_authorization,
-)
+from oauthcore import OAuthError
 from oauthcore import Request as CoreRequest
-from oauthcore.encoding import append_query, encode_form
-from oauthcore.header import is_oauth_authorization
+from oauthcore.base_string import SignatureBase, normalize_parameters
+from oauthcore.encoding import append_query, decode_form, encode_form, percent_encode
+from oauthcore.header import is_oauth_authorization, parse_authorization, render_authorization
 from oauthcore.redaction import SECRET_NAMES
+from oauthcore.signing import hash_body, make_nonce, make_timestamp
 
 from ..base import redact_url
 from ._errors import Error

@@ -24,18 +24,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import oauthcore
-from oauthcore import (
-    MemoryNonceStore,
-    NonceStore,
-    OAuthError,
-    SignatureInvalid,
-    VerifyPolicy,
-    percent_encode,
-)
+from oauthcore import MemoryNonceStore, NonceStore, OAuthError, SignatureInvalid, VerifyPolicy
 from oauthcore import Request as CoreRequest
-from oauthcore import SignatureMethod as CoreSignatureMethod
 from oauthcore import Token as CoreToken
-from oauthcore.encoding import append_query
+from oauthcore.encoding import append_query, percent_encode
+from oauthcore.header import render_authorization
+from oauthcore.methods import SignatureMethod as CoreSignatureMethod
 
 from ._credentials import Consumer, Token
 from ._errors import Error, MissingSignature
@@ -116,7 +110,7 @@ def received(request: Request) -> CoreRequest:
     ]
     others = [(name, value) for name, value in own if not name.startswith("oauth_")]
     url = append_query(request._require_url(), others)
-    headers = [("Authorization", oauthcore.render_authorization(oauth))] if oauth else []
+    headers = [("Authorization", render_authorization(oauth))] if oauth else []
     return CoreRequest(request.method, url, headers, body_bytes(request.body))
 
 

@@ -12,7 +12,7 @@ from oauthcore import OAuthError, Request, Token, TokenKind, TokenRejected, Toke
 from oauthcore.encoding import FORM_CONTENT_TYPE
 from oauthcore.nonces import NonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
-from oauthcore.provider_flow import (
+from oauthcore.provider import (
     TemporaryCredentials,
     authorize,
     exchange,

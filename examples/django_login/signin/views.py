@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from oauthcore import Consumer, Token
-from oauthcore.client_flow import (
+from oauthcore.client import (
     AuthorizationResponseError,
     TokenResponseError,
     parse_authorization_response,

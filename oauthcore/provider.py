@@ -1,4 +1,4 @@
-"""The three-legged flow, provider side, as pure functions over records (RFC 5849 §2).
+"""The provider side of the three-legged flow (RFC 5849 §2) and the answer to a refused request.
 
 Theory of operation: the provider keeps one ``TemporaryCredentials`` per pending authorization.
 ``issue_temporary_credentials`` makes it from a verified temporary-credentials request (§2.1,
@@ -7,7 +7,9 @@ Theory of operation: the provider keeps one ``TemporaryCredentials`` per pending
 token-credentials request against it, the verifier in constant time, and returns the new token
 credentials (§2.3). Storage is the application's: it saves each new record and, so that a request
 token works once, passes ``consume`` to ``exchange`` to remove it atomically. Tokens, secrets and
-verifiers come from ``secrets`` unless given, and only here, at the edge of the flow.
+verifiers come from ``secrets`` unless given, and only here, at the edge of the flow. A refused
+request is answered with ``problem_response`` (§3.2 and OAuth Problem Reporting, defined in
+``oauthcore.problems``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from .encoding import append_query, encode_form
 from .errors import ParameterAbsent, ParameterRejected, TokenRejected
 from .nonces import NonceStore
 from .policy import DEFAULT_POLICY, VerifyPolicy
+from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
 from .records import Consumer, Request, Token
 from .verification import OAuthParams, check
 
 __all__ = [
+    "ProblemResponse",
     "TemporaryCredentials",
     "authorize",
     "callback_url",
@@ -33,7 +37,10 @@ __all__ = [
     "issue_temporary_credentials",
     "make_token",
     "make_verifier",
+    "problem_body",
+    "problem_response",
     "token_response",
+    "www_authenticate",
 ]
 
 #: The ``oauth_callback`` value of a client that cannot receive a redirect (§2.1).
