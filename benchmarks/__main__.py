@@ -31,7 +31,8 @@ def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen suites, then print every PASS/FAIL line again as a summary."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("suites", nargs="*", choices=[*SUITES, "all"], default=["all"])
+    # Checked below, not with choices=: Python 3.11's argparse refuses an empty list against them.
+    parser.add_argument("suites", nargs="*", help=f"any of: {', '.join([*SUITES, 'all'])}")
     parser.add_argument(
         "--repeat", type=int, default=25, help="repeats per contender (best is kept)"
     )
@@ -53,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = common.Settings(repeat=args.repeat, min_time=args.min_time, timer=args.timer)
     if args.quick:
         settings = common.Settings(repeat=5, min_time=0.01, timer=args.timer)
-    chosen = SUITES if "all" in args.suites else tuple(dict.fromkeys(args.suites))
+    suites = args.suites or ["all"]
+    unknown = [name for name in suites if name not in (*SUITES, "all")]
+    if unknown:
+        parser.error(f"unknown suite {unknown[0]!r}; choose from {', '.join([*SUITES, 'all'])}")
+    chosen = SUITES if "all" in suites else tuple(dict.fromkeys(suites))
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"oauthcore benchmarks: Python {platform.python_version()} on {platform.machine()},"
