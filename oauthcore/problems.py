@@ -59,7 +59,7 @@ def problem_pairs(error: OAuthError, *, advice: bool = True) -> list[tuple[str, 
 
 
 def problem_body(error: OAuthError, *, advice: bool = True) -> bytes:
-    """``error`` as a form-encoded problem report, e.g. ``oauth_problem=nonce_used&...``.
+    """``error`` as a form-encoded problem report (§3.2), e.g. ``oauth_problem=nonce_used&...``.
 
     ``advice=False`` leaves out ``oauth_problem_advice`` (the human-readable message).
     """

@@ -38,9 +38,9 @@ def _cryptography() -> Iterator[None]:
 
 @frozen
 class RsaKey:
-    """A parsed RSA key: a private key signs and verifies, a public key or certificate verifies.
+    """A parsed RSA key (RFC 5849 §3.4.3): a private key signs and verifies, a public one verifies.
 
-    RFC 5849 §3.4.3. Build one with ``RsaKey.load(pem)``; its repr never shows key material.
+    Build one with ``RsaKey.load(pem)`` (a key or a certificate); its repr never shows key material.
     """
 
     public: RSAPublicKey = field(repr=False)
@@ -150,7 +150,7 @@ def _padding_and_hash(hash_name: str) -> tuple[PKCS1v15, HashAlgorithm]:
 
 
 def load_rsa_key(data: RsaKey | str | bytes | KeyObject | None) -> RsaKey | None:
-    """Converter for ``Consumer.rsa_key``: ``None`` stays ``None``; anything else is loaded once."""
+    """Converter for ``Consumer.rsa_key`` (§3.4.3): ``None`` stays ``None``, the rest loads once."""
     if data is None or isinstance(data, RsaKey):
         return data
     return RsaKey.load(data)
