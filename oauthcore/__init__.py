@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from .errors import (
     BadRequest,
+    ClientError,
     ConsumerKeyUnknown,
     NonceUsed,
     OAuthError,
@@ -72,6 +73,7 @@ __all__ = [
     "RSA_SHA256",
     "RSA_SHA512",
     "BadRequest",
+    "ClientError",
     "Consumer",
     "ConsumerKeyUnknown",
     "CredentialStore",

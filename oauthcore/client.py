@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .encoding import append_query, decode_form
-from .errors import ParameterRejected
+from .errors import ClientError, ParameterRejected
 from .records import Token
 from .redaction import mask_form, preview
 
@@ -37,7 +37,7 @@ def mask_token_secret(text: str) -> str:
     return mask_form(text)
 
 
-class TokenResponseError(Exception):
+class TokenResponseError(ClientError):
     """A credentials request was refused or its reply cannot be used (RFC 5849 §2.1, §2.3).
 
     ``status`` is the HTTP status received, ``body`` the reply text with token secrets masked,
@@ -52,7 +52,7 @@ class TokenResponseError(Exception):
         super().__init__(f"{message}{detail}; status {status}, body {preview(self.body, _PREVIEW)}")
 
 
-class AuthorizationResponseError(ValueError):
+class AuthorizationResponseError(ClientError, ValueError):
     """The callback URL does not carry a usable authorization result (RFC 5849 §2.2)."""
 
 

@@ -1,16 +1,18 @@
-"""The OAuthError tree: each error knows its HTTP status and its OAuth Problem Reporting code.
+"""The core's errors: the OAuthError tree (HTTP status, Problem Reporting code) and ClientError.
 
 RFC 5849 §3.2 decides the status: 400 (Bad Request) for unsupported or missing or duplicated
 parameters and unsupported signature methods, 401 (Unauthorized) for invalid credentials,
 signatures, timestamps and nonces. The ``problem`` codes are those of the OAuth Problem Reporting
 extension (``oauth_problem``). Messages say what was wrong; they never carry a secret, a signing
-key or an expected signature.
+key or an expected signature. ``ClientError`` is the root of what a client meets instead: the
+client flow's reply errors and every ``transports.TransportError``.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "BadRequest",
+    "ClientError",
     "ConsumerKeyUnknown",
     "NonceUsed",
     "OAuthError",
@@ -24,6 +26,16 @@ __all__ = [
     "VerifierInvalid",
     "VersionRejected",
 ]
+
+
+class ClientError(Exception):
+    """Base of every error a client meets: a credentials reply, a callback, a transport (§2, §3.5).
+
+    ``TokenResponseError`` and ``AuthorizationResponseError`` (the flow's replies) and
+    ``transports.TransportError`` (no usable response: timeout, connection, TLS, host name,
+    size cap, deadline, redirect) derive from it, so ``except ClientError`` catches them all.
+    It lives in the core, which knows nothing of transports, so both sides can share it.
+    """
 
 
 class OAuthError(Exception):

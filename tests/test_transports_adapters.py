@@ -18,10 +18,14 @@ import trustme
 from oauthcore import Request
 from tests.servers import closed_port, echo_app, reset_server, serve, slow_app
 from transports import (
+    ConnectionFailed,
     Httplib2Transport,
+    NameResolutionError,
     Response,
+    TLSError,
     Transport,
     TransportError,
+    TransportTimeout,
     Urllib3Transport,
     UrllibTransport,
 )
@@ -493,3 +497,39 @@ def test_a_401_with_a_bare_oauth_challenge_is_a_response(
     response = transport.send(Request("GET", url))
     assert response.status == 401
     assert response.header("WWW-Authenticate") == "OAuth"
+
+
+def test_each_failure_has_its_class(
+    transport: AnyTransport, https_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every adapter maps its library's exceptions to the TransportError subclass of the cause.
+    with pytest.raises(ConnectionFailed, match="connection refused"):
+        transport.send(Request("GET", f"http://127.0.0.1:{closed_port()}/x"))
+    with reset_server() as url, pytest.raises(ConnectionFailed):
+        transport.send(Request("POST", f"{url}/x", body=b"data"))
+    with pytest.raises(TLSError, match="TLS failure"):
+        transport.send(Request("GET", f"{https_url}/secure"))
+    release = threading.Event()
+    with serve(slow_app(release)) as url:
+        try:
+            with pytest.raises(TransportTimeout, match="timed out"):
+                transport.send(Request("GET", f"{url}/slow"), timeout=0.2)
+        finally:
+            release.set()
+
+    def fake(host: Any, *args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    with pytest.raises(NameResolutionError, match="host name not resolved"):
+        transport.send(Request("GET", "http://unresolvable.test/x"))
+
+
+def test_a_failure_of_no_known_kind_is_a_plain_transport_error() -> None:
+    from transports.adapters._errors import failure, socket_kind
+
+    cause = ValueError("bad status line")
+    assert socket_kind(cause) is None
+    error = failure(Request("GET", "http://h/"), cause, socket_kind(cause))
+    assert type(error) is TransportError
+    assert str(error) == "GET http://h/: request failed (ValueError: bad status line)"

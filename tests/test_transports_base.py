@@ -193,3 +193,32 @@ def test_importing_transports_loads_no_http_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_wrap_picks_the_class_of_the_cause() -> None:
+    assert type(_raised(TimeoutError())) is transports.TransportTimeout
+    assert type(_raised(ConnectionRefusedError(111, "x"))) is transports.ConnectionFailed
+    assert type(_raised(ssl.SSLError("x"))) is transports.TLSError
+    named = type("NameResolutionError", (Exception,), {})("no name")
+    assert type(_raised(named)) is transports.NameResolutionError
+    assert type(_raised(ValueError())) is TransportError
+
+
+def test_client_errors_share_one_root() -> None:
+    from oauthcore import ClientError
+    from oauthcore.client import AuthorizationResponseError, TokenResponseError
+
+    for error in (
+        TokenResponseError,
+        AuthorizationResponseError,
+        transports.RedirectError,
+        TransportError,
+        transports.TransportTimeout,
+        transports.ConnectionFailed,
+        transports.TLSError,
+        transports.NameResolutionError,
+        transports.DeadlineExceeded,
+        transports.ResponseTooLarge,
+    ):
+        assert issubclass(error, ClientError)
+    assert issubclass(AuthorizationResponseError, ValueError)

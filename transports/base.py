@@ -1,9 +1,10 @@
-"""What every transport shares: the ``Transport`` protocol, ``Response`` and ``TransportError``.
+"""What every transport shares: the ``Transport`` protocols, ``Response`` and the errors they raise.
 
 A transport sends one already-signed ``oauthcore.Request`` and returns what came back, byte for
 byte: it follows no redirect, retries nothing and never touches the OAuth parameters (RFC 5849
 §3.5 puts them on the wire exactly as the signer placed them). Anything with a matching ``send``
-method is a transport; the three adapters in this package are just the ones that ship.
+method is a transport; the adapters in ``transports.adapters`` are just the ones that ship. The
+error classes live in ``transports.errors`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,17 +20,31 @@ from oauthcore import Request
 from oauthcore.records import all_headers, first_header, to_pairs
 from oauthcore.redaction import mask_header, mask_url
 
+from .errors import (
+    ConnectionFailed,
+    DeadlineExceeded,
+    NameResolutionError,
+    ResponseTooLarge,
+    TLSError,
+    TransportError,
+    TransportTimeout,
+)
+
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_RESPONSE",
     "DEFAULT_TIMEOUT",
     "BaseTransport",
     "ClosableTransport",
+    "ConnectionFailed",
     "DeadlineExceeded",
+    "NameResolutionError",
     "Response",
     "ResponseTooLarge",
+    "TLSError",
     "Transport",
     "TransportError",
+    "TransportTimeout",
     "redact_url",
 ]
 
@@ -134,88 +149,14 @@ class Response:
         )
 
 
-class TransportError(Exception):
-    """A signed request (RFC 5849 §3.5) could not be sent, or no response came back.
-
-    Refused, reset, DNS failure, timeout, TLS failure: the message says which, and names the
-    method and the URL (secrets in its query masked); the original exception is ``__cause__``.
-    """
-
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
-        self.method = method
-        #: The URL of the failed call, with secrets in the query masked.
-        self.url = redact_url(url)
-        prefix = f"{method} {self.url}".strip()
-        super().__init__(f"{prefix}: {message}" if prefix else message)
-
-    @classmethod
-    def wrap(cls, request: Request, cause: BaseException) -> TransportError:
-        """A ``TransportError`` for ``request`` describing ``cause`` (chain it with ``from``)."""
-        detail = str(cause) or cause.__class__.__name__
-        return cls(
-            f"{_kind(cause)} ({cause.__class__.__name__}: {detail})",
-            method=request.method,
-            url=request.url,
-        )
-
-
-class ResponseTooLarge(TransportError):
-    """The response body is larger than the transport's ``max_response`` (RFC 5849 §3.5).
-
-    Reading stopped as soon as the limit was passed (or before, on a ``Content-Length`` over
-    it) and the connection was closed; ``limit`` is the cap in bytes.
-    """
-
-    def __init__(self, message: str, *, limit: int, method: str = "", url: str = "") -> None:
-        super().__init__(message, method=method, url=url)
-        #: The cap that was passed, in bytes.
-        self.limit = limit
-
-
-class DeadlineExceeded(TransportError):
-    """The call (or the Client's redirect chain) ran past its ``deadline`` (RFC 5849 §3.5).
-
-    ``deadline`` is the limit that ran out, in seconds; a per-read timeout that fires first is
-    a plain ``TransportError`` ("timed out") instead.
-    """
-
-    def __init__(self, message: str, *, deadline: float, method: str = "", url: str = "") -> None:
-        super().__init__(message, method=method, url=url)
-        #: The deadline that ran out, in seconds.
-        self.deadline = deadline
-
-
-def _kind(cause: BaseException) -> str:
-    # Walk the chain: libraries wrap the socket error one or two levels deep (urllib's URLError
-    # keeps it in ``reason``). Python breaks cycles when chaining, so the walk ends.
-    current: BaseException | None = cause
-    while current is not None:
-        name = current.__class__.__name__
-        if isinstance(current, TimeoutError) or "Timeout" in name:
-            return "timed out"
-        if isinstance(current, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(current, ConnectionResetError):
-            return "connection reset"
-        if "SSL" in name or "Certificate" in name:
-            return "TLS failure"
-        if "gaierror" in name or "NameResolution" in name or "ServerNotFound" in name:
-            return "host name not resolved"
-        reason = getattr(current, "reason", None)
-        current = (
-            reason
-            if isinstance(reason, BaseException)
-            else current.__cause__ or current.__context__
-        )
-    return "request failed"
-
-
 @runtime_checkable
 class Transport(Protocol):
     """Sends one signed request and returns the response, following no redirect (RFC 5849 §3.5).
 
     ``timeout`` (seconds) overrides the transport's default for this call. Failures to connect or
-    to read raise ``TransportError`` with the original exception as ``__cause__``. A transport
+    to read raise a ``TransportError`` (the subclass naming the cause: ``TransportTimeout``,
+    ``ConnectionFailed``, ``TLSError``, ``NameResolutionError``) with the original exception as
+    ``__cause__``. A transport
     whose ``send`` also takes ``deadline`` (seconds for the whole call, as the shipped ones do)
     is handed what is left of the ``Client``'s deadline on each hop.
     """

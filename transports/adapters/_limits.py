@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from oauthcore import Request
 
-from ..base import DeadlineExceeded, ResponseTooLarge, TransportError, _kind
+from ..errors import DeadlineExceeded, ResponseTooLarge, TransportError, TransportTimeout
 
 __all__ = ["Budget", "budget_in_force", "check_deadline", "check_max_response"]
 
@@ -159,8 +159,8 @@ class Budget:
             url=self.request.url,
         )
 
-    def error(self, cause: BaseException) -> TransportError:
-        """The ``TransportError`` for a library failure: the deadline's if it cut the wait."""
-        if self._bound and _kind(cause) == "timed out":
+    def error(self, failure: TransportError) -> TransportError:
+        """``failure``, the adapter's error for this call, or the deadline's if it cut the wait."""
+        if self._bound and isinstance(failure, TransportTimeout):
             return self.exceeded()
-        return TransportError.wrap(self.request, cause)
+        return failure

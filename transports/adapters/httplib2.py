@@ -34,7 +34,9 @@ from ..base import (
     Response,
     TransportError,
 )
+from ..errors import NameResolutionError
 from ._budgeted import BudgetedResponse
+from ._errors import Kind, failure, socket_kind
 from ._limits import Budget, check_deadline, check_max_response
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ class Httplib2Transport(BaseTransport):
             except (OSError, HTTPException, httplib2.HttpLib2Error) as exc:
                 # The connection is in an unknown state: drop it rather than reuse it.
                 http.close()
-                raise budget.error(exc) from exc
+                raise budget.error(failure(request, exc, _kind(exc))) from exc
             except TransportError:
                 # Refused part-way: the rest of the body must not be read by the next request.
                 http.close()
@@ -174,6 +176,15 @@ class Httplib2Transport(BaseTransport):
         with self._lock:
             for http in self._made:
                 http.close()
+
+
+def _kind(error: BaseException) -> Kind | None:
+    # httplib2 turns a failed DNS look-up into its own error; the rest are the socket's own.
+    import httplib2
+
+    if isinstance(error, httplib2.ServerNotFoundError):
+        return NameResolutionError, ""
+    return socket_kind(error)
 
 
 @functools.cache

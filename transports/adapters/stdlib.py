@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import ssl
+import urllib.error
 import urllib.request
 from typing import cast
 
@@ -18,6 +19,7 @@ from oauthcore import Request
 
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, BaseTransport, Response
 from ._budgeted import BudgetedResponse
+from ._errors import failure, socket_kind
 from ._limits import Budget, check_deadline, check_max_response
 
 __all__ = ["UrllibTransport"]
@@ -122,6 +124,7 @@ class UrllibTransport(BaseTransport):
                 return Response(reply.status, tuple(reply.headers.items()), body, request.url)
         except (OSError, http.client.HTTPException) as exc:
             # URLError only wraps: chain what actually went wrong (refused, TLS, DNS...).
-            reason = getattr(exc, "reason", None)
-            cause = reason if isinstance(reason, BaseException) else exc
-            raise budget.error(cause) from cause
+            cause: BaseException = exc
+            if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+                cause = exc.reason
+            raise budget.error(failure(request, cause, socket_kind(cause))) from cause

@@ -23,7 +23,9 @@ from ..base import (
     Response,
     redact_url,
 )
+from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ._budgeted import BudgetedResponse
+from ._errors import Kind, failure, socket_kind
 from ._limits import Budget, check_deadline, check_max_response
 
 if TYPE_CHECKING:
@@ -117,7 +119,7 @@ class Urllib3Transport(BaseTransport):
                     decode_content=False,
                 )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise budget.error(exc) from exc
+            raise budget.error(failure(request, exc, _kind(exc))) from exc
         try:
             body = budget.read(
                 functools.partial(reply.read1, decode_content=False),
@@ -127,7 +129,7 @@ class Urllib3Transport(BaseTransport):
             )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             reply.close()
-            raise budget.error(exc) from exc
+            raise budget.error(failure(request, exc, _kind(exc))) from exc
         except BaseException:
             # Refused part-way: the rest of the body must not be read by the next request.
             reply.close()
@@ -154,6 +156,23 @@ class Urllib3Transport(BaseTransport):
         """Close the pooled connections (only those of a pool this transport made)."""
         if self._owns_pool:
             self.pool.clear()
+
+
+def _kind(error: BaseException) -> Kind | None:
+    # urllib3 names its failures; test the subclasses first (a NameResolutionError is a
+    # NewConnectionError, which is a ConnectTimeoutError). ProtocolError (reset, aborted) and
+    # raw socket errors are known by their cause.
+    from urllib3 import exceptions
+
+    if isinstance(error, exceptions.NameResolutionError):
+        return NameResolutionError, ""
+    if isinstance(error, exceptions.NewConnectionError):
+        return socket_kind(error.__cause__) or (ConnectionFailed, "")
+    if isinstance(error, exceptions.TimeoutError):
+        return TransportTimeout, ""
+    if isinstance(error, exceptions.SSLError):
+        return TLSError, ""
+    return socket_kind(error)
 
 
 @functools.cache
