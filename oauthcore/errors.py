@@ -39,7 +39,7 @@ class ClientError(Exception):
 
 
 class OAuthError(Exception):
-    """Base of every OAuth protocol error, with an HTTP ``status`` and an ``oauth_problem`` code."""
+    """Base of every OAuth protocol error (§3.2): an HTTP ``status`` and an ``oauth_problem``."""
 
     status: int = 400
     problem: str = "parameter_rejected"

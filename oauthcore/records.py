@@ -237,7 +237,7 @@ class Token:
 # several times cheaper than a slot assignment per field, and one is made per request.
 @frozen(repr=False, slots=False)
 class Request:
-    """An HTTP request as OAuth sees it: method, absolute URL, ordered headers, body bytes.
+    """An HTTP request as OAuth signs it (RFC 5849 §3.4.1): method, URL, ordered headers, body.
 
     The method is upper-cased; header names are looked up case-insensitively and repeats are
     kept; a non-ASCII URL is percent-encoded as UTF-8 once, here (RFC 5849 §3.4.1).
