@@ -23,9 +23,10 @@ from contextlib import contextmanager
 
 from oauthcore import Request
 
+from ..base import BaseTransport
 from ..errors import DeadlineExceeded, ResponseTooLarge, TransportError, TransportTimeout
 
-__all__ = ["Budget", "budget_in_force", "check_deadline", "check_max_response"]
+__all__ = ["Budget", "LimitedTransport", "budget_in_force", "check_deadline", "check_max_response"]
 
 # Bytes asked for per read: large enough to be cheap, small enough to stop just past the cap.
 _CHUNK = 64 * 1024
@@ -164,3 +165,32 @@ class Budget:
         if self._bound and isinstance(failure, TransportTimeout):
             return self.exceeded()
         return failure
+
+
+class LimitedTransport(BaseTransport):
+    """A shipped adapter's limits, checked once: ``timeout``, ``max_response``, ``deadline`` (§3.5).
+
+    ``send`` asks ``budget`` for the limits of each call: these, unless it was given others.
+    """
+
+    timeout: float | None
+    max_response: int | None
+    deadline: float | None
+
+    def _set_limits(
+        self, timeout: float | None, max_response: int | None, deadline: float | None
+    ) -> None:
+        self.timeout = timeout
+        self.max_response = check_max_response(max_response)
+        self.deadline = check_deadline(deadline)
+
+    def budget(
+        self, request: Request, timeout: float | None, deadline: float | None = None
+    ) -> Budget:
+        """The limits of one call of ``send``, which starts now: its own, else the transport's."""
+        return Budget(
+            request,
+            max_response=self.max_response,
+            deadline=self.deadline if deadline is None else check_deadline(deadline),
+            timeout=self.timeout if timeout is None else timeout,
+        )

@@ -30,14 +30,13 @@ from ..base import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
     DEFAULT_TIMEOUT,
-    BaseTransport,
     Response,
     TransportError,
 )
 from ..errors import NameResolutionError
 from ._budgeted import BudgetedResponse
 from ._errors import Kind, failure, socket_kind
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import LimitedTransport
 
 if TYPE_CHECKING:
     import httplib2
@@ -50,7 +49,7 @@ _NOT_HEADERS = frozenset({"status"})
 _received = threading.local()
 
 
-class Httplib2Transport(BaseTransport):
+class Httplib2Transport(LimitedTransport):
     """A ``Transport`` over httplib2, safe to share between threads (RFC 5849 §3.5).
 
     Pass your own ``http`` (an ``httplib2.Http`` without a cache; its redirect following is
@@ -73,8 +72,7 @@ class Httplib2Transport(BaseTransport):
         max_response: int | None = DEFAULT_MAX_RESPONSE,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        self.max_response = check_max_response(max_response)
-        self.deadline = check_deadline(deadline)
+        self._set_limits(timeout, max_response, deadline)
         try:
             import httplib2  # noqa: F401  (imported here so a missing extra fails early)
         except ImportError as exc:
@@ -88,7 +86,6 @@ class Httplib2Transport(BaseTransport):
                     " the provider, and its conditional headers change the signed request"
                 )
             _no_redirects(http)
-        self.timeout = timeout
         self._ca_certs = ca_certs
         self._shared = http
         self._shared_lock = threading.Lock()
@@ -123,18 +120,13 @@ class Httplib2Transport(BaseTransport):
     def send(
         self, request: Request, *, timeout: float | None = None, deadline: float | None = None
     ) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected.
+        """Send ``request`` once on a borrowed ``Http``, body byte for byte; return it unredirected.
 
         ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
         """
         import httplib2
 
-        budget = Budget(
-            request,
-            max_response=self.max_response,
-            deadline=self.deadline if deadline is None else check_deadline(deadline),
-            timeout=self.timeout if timeout is None else timeout,
-        )
+        budget = self.budget(request, timeout, deadline)
         headers: dict[str, str] = {}
         for name, value in request.headers:
             key = name.lower()

@@ -17,10 +17,10 @@ from typing import cast
 
 from oauthcore import Request
 
-from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, BaseTransport, Response
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ._budgeted import BudgetedResponse
 from ._errors import failure, socket_kind
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import LimitedTransport
 
 __all__ = ["UrllibTransport"]
 
@@ -64,7 +64,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return _keep_body_unlabelled(super().https_request(request), had_type)
 
 
-class UrllibTransport(BaseTransport):
+class UrllibTransport(LimitedTransport):
     """A ``Transport`` over ``urllib.request`` with a private opener: no dependency (§3.5).
 
     Certificates are verified against ``ca_certs`` (a PEM file) or by ``ssl_context``, else
@@ -84,8 +84,7 @@ class UrllibTransport(BaseTransport):
         max_response: int | None = DEFAULT_MAX_RESPONSE,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        self.max_response = check_max_response(max_response)
-        self.deadline = check_deadline(deadline)
+        self._set_limits(timeout, max_response, deadline)
         if ca_certs is not None and ssl_context is not None:
             raise ValueError("give ca_certs or ssl_context, not both")
         if ssl_context is None:
@@ -94,21 +93,15 @@ class UrllibTransport(BaseTransport):
         opener.add_handler(_HTTPHandler())
         opener.add_handler(_HTTPSHandler(context=ssl_context))
         self._opener = opener
-        self.timeout = timeout
 
     def send(
         self, request: Request, *, timeout: float | None = None, deadline: float | None = None
     ) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected.
+        """Send ``request`` once on a new connection, body byte for byte; return it unredirected.
 
         ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
         """
-        budget = Budget(
-            request,
-            max_response=self.max_response,
-            deadline=self.deadline if deadline is None else check_deadline(deadline),
-            timeout=self.timeout if timeout is None else timeout,
-        )
+        budget = self.budget(request, timeout, deadline)
         # The URL is an oauthcore.Request's: always http(s), never file: or a custom scheme.
         outgoing = urllib.request.Request(  # noqa: S310
             request.url, data=request.body or None, method=request.method

@@ -19,14 +19,13 @@ from ..base import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
     DEFAULT_TIMEOUT,
-    BaseTransport,
     Response,
     redact_url,
 )
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ._budgeted import BudgetedResponse
 from ._errors import Kind, failure, socket_kind
-from ._limits import Budget, check_deadline, check_max_response
+from ._limits import LimitedTransport
 
 if TYPE_CHECKING:
     import ssl
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Urllib3Transport"]
 
 
-class Urllib3Transport(BaseTransport):
+class Urllib3Transport(LimitedTransport):
     """A ``Transport`` over urllib3: pooled keep-alive connections, thread-safe (RFC 5849 §3.5).
 
     Pass your own ``pool`` (a ``urllib3.PoolManager`` or ``ProxyManager``, configured as you
@@ -60,8 +59,7 @@ class Urllib3Transport(BaseTransport):
         max_response: int | None = DEFAULT_MAX_RESPONSE,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        self.max_response = check_max_response(max_response)
-        self.deadline = check_deadline(deadline)
+        self._set_limits(timeout, max_response, deadline)
         try:
             import urllib3
         except ImportError as exc:
@@ -77,25 +75,19 @@ class Urllib3Transport(BaseTransport):
             # Connections whose every read, headers included, waits at most the time left.
             pool.pool_classes_by_scheme = _budgeted_pool_classes()
         self.pool = pool
-        self.timeout = timeout
         # urllib3 clones a Timeout before use, so the default one is made once and shared.
         self._default_timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
     def send(
         self, request: Request, *, timeout: float | None = None, deadline: float | None = None
     ) -> Response:
-        """Send ``request`` once, body byte for byte, and return the response unredirected.
+        """Send ``request`` once through the pool, body byte for byte; return it unredirected.
 
         ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
         """
         import urllib3
 
-        budget = Budget(
-            request,
-            max_response=self.max_response,
-            deadline=self.deadline if deadline is None else check_deadline(deadline),
-            timeout=self.timeout if timeout is None else timeout,
-        )
+        budget = self.budget(request, timeout, deadline)
         headers: Mapping[str, str] = dict(request.headers)
         if self.pool.headers or len(headers) != len(request.headers):
             headers = self._merged_headers(request)
