@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +46,28 @@ def test_signing_alone_loads_no_provider_module() -> None:
     ).stdout.split("\n")
     assert output[0] == "[]"
     assert output[1] == "True"
+
+
+def test_type_checkers_see_exactly_the_names_loaded_on_first_use() -> None:
+    # The TYPE_CHECKING imports are the one list of lazily loaded names for type checkers; at run
+    # time __getattr__ finds them by submodule. Both must name the same set.
+    tree = ast.parse(Path(oauthcore.__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    typed = sorted(
+        alias.asname or alias.name
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    )
+    code = "import oauthcore\nprint(sorted(set(oauthcore.__all__) - set(vars(oauthcore))))\n"
+    lazy = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert lazy == repr(typed)
 
 
 def test_a_lazy_pattern_compiles_once() -> None:
