@@ -24,6 +24,7 @@ __all__ = [
     "CommandFailed",
     "Credentials",
     "UsageError",
+    "add_request_parser",
     "add_signing_options",
     "credentials",
     "parse_pairs",
@@ -52,6 +53,36 @@ class CommandFailed(Exception):
 def warn(message: str) -> None:
     """Print one warning line on stderr (about secrets, RFC 5849 §4.5, or exposure)."""
     print(f"oauthcore: warning: {message}", file=sys.stderr)
+
+
+def add_request_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    examples: str,
+    data_help: str,
+) -> argparse.ArgumentParser:
+    """A subcommand that builds a request from ``METHOD URL`` and ``-d NAME=VALUE`` (§3.4.1)."""
+    parser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("method", metavar="METHOD", help="HTTP method, such as GET or POST")
+    parser.add_argument("url", metavar="URL", help="absolute http:// or https:// URL")
+    parser.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=data_help,
+    )
+    return parser
 
 
 def add_signing_options(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,14 @@ from http import HTTPStatus
 from oauthcore import Request
 
 from ..base import Response
-from .common import UsageError, add_signing_options, credentials, parse_pairs, sign_as_told
+from .common import (
+    UsageError,
+    add_request_parser,
+    add_signing_options,
+    credentials,
+    parse_pairs,
+    sign_as_told,
+)
 from .sign import BODY_METHODS
 from .transports import TRANSPORT_NAMES, make_transport
 
@@ -33,33 +40,24 @@ examples:
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``request`` (sign, RFC 5849 §3, then send once)."""
-    parser = subparsers.add_parser(
+    parser = add_request_parser(
+        subparsers,
         "request",
-        help="sign and send a request; print the reply like curl -i",
+        summary="sign and send a request; print the reply like curl -i",
         description=(
             "Sign METHOD URL, send it once through the chosen transport and print the reply:"
             " status line and headers on stderr, body on stdout. Redirects are shown, not"
             " followed. Exit status: 0 for 2xx, 1 for another status, 2 for usage or transport"
             " errors."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
+        data_help="a parameter: form body for POST/PUT/PATCH, else query (repeatable; signed)",
     )
-    parser.add_argument("method", metavar="METHOD", help="HTTP method, such as GET or POST")
-    parser.add_argument("url", metavar="URL", help="absolute http:// or https:// URL")
     parser.add_argument(
         "--transport",
         choices=TRANSPORT_NAMES,
         default="urllib",
         help="HTTP library to send with (default: urllib, the standard library)",
-    )
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter: form body for POST/PUT/PATCH, else query (repeatable; signed)",
     )
     parser.add_argument(
         "--json",

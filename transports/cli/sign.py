@@ -12,7 +12,7 @@ import textwrap
 from oauthcore import Placement, Request
 from oauthcore.base_string import signature_base
 
-from .common import add_signing_options, credentials, parse_pairs, sign_as_told
+from .common import add_request_parser, add_signing_options, credentials, parse_pairs, sign_as_told
 
 __all__ = ["BODY_METHODS", "add_parser", "build_request", "explain", "run"]
 
@@ -32,27 +32,18 @@ examples:
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``sign`` and its options (RFC 5849 §3.1-§3.5)."""
-    parser = subparsers.add_parser(
+    parser = add_request_parser(
+        subparsers,
         "sign",
-        help="sign a request and print its Authorization header (or signed URL / body)",
+        summary="sign a request and print its Authorization header (or signed URL / body)",
         description=(
             "Sign METHOD URL and print what to send: the Authorization header, or with"
             " --placement query the signed URL, or with --placement body the signed form body."
             " Parameters from -d go in the form body for POST/PUT/PATCH, else in the query;"
             " when they change the URL or body, that line is printed after the header."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("method", metavar="METHOD", help="HTTP method, such as GET or POST")
-    parser.add_argument("url", metavar="URL", help="absolute http:// or https:// URL")
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a request parameter (repeatable; repeats are kept)",
+        examples=EXAMPLES,
+        data_help="a request parameter (repeatable; repeats are kept)",
     )
     parser.add_argument(
         "--explain",
