@@ -25,7 +25,7 @@ import transports
 from oauthcore import Consumer, Request, Token
 from tests.servers import echo_app, serve
 from tests.streaming import stream_server
-from tests.test_transports_adapters import make
+from tests.transports.adapters.test_transports_adapters import make
 from transports import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
@@ -512,7 +512,7 @@ def test_the_client_checks_its_deadline(
 
 
 def test_the_limits_example_in_the_docs_runs() -> None:
-    text = (Path(__file__).parent.parent / "docs" / "transports.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[3] / "docs" / "transports.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
     (snippet,) = [block for block in blocks if "ResponseTooLarge" in block]
     with serve(echo_app) as api:

@@ -28,7 +28,7 @@ from oauthcore import (
 from oauthcore.methods import SignatureMethod
 
 NOW = 1_700_000_000
-KEY = (Path(__file__).parent / "keys" / "authlib_2048.pem").read_text()
+KEY = (Path(__file__).parents[1] / "keys" / "authlib_2048.pem").read_text()
 SAMPLES = 1500  # pairs of samples; each sample times CALLS refusals
 CALLS = 8
 ROUNDS = 3  # a difference that is real shows in every round; noise does not

@@ -4,8 +4,8 @@ Each property draws a hostile but valid request, signs it on one side and verifi
 oauthcore signs and oauthlib's signature functions verify; oauthlib's ``Client``,
 requests-oauthlib's ``OAuth1`` and authlib's ``ClientAuth`` sign and oauthcore verifies. The peers
 are oracles only. Where a peer departs from RFC 5849 the inputs that trigger it are kept out of the
-property by a named predicate, and tests/test_interop_divergences.py pins both behaviours (see
-docs/interoperability.md).
+property by a named predicate, and tests/interop/test_interop_divergences.py pins both behaviours
+(see docs/interoperability.md).
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ def oauthlib_verifies(
     return bool(OAUTHLIB_VERIFY[method](peer_request, consumer.secret, token_secret))
 
 
-# --- known divergences (each pinned in tests/test_interop_divergences.py) -----------------------
+# --- known divergences (each pinned in tests/interop/test_interop_divergences.py) ---------------
 
 
 def peers_drop_empty_path_params(url: str) -> bool:

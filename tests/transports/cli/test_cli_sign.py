@@ -13,7 +13,7 @@ import pytest
 from oauthcore import Consumer, Request, Token, sign
 from transports.cli import main
 
-KEYS = Path(__file__).parent / "keys"
+KEYS = Path(__file__).parents[2] / "keys"
 
 # RFC 5849 §1.2: the final protected-resource request of the worked example.
 RFC_ARGS = [

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from oauthcore import PLAINTEXT, Consumer, Request, Token
 from tests.servers import serve
-from tests.test_transports_adapters import make
+from tests.transports.adapters.test_transports_adapters import make
 from transports import Client, RedirectError
 from transports.redirects import origin
 

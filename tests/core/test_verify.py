@@ -41,7 +41,7 @@ from oauthcore import (
 )
 from oauthcore.methods import SignatureMethod
 
-KEYS = Path(__file__).parent / "keys"  # published test keys, sources in keys/README.md
+KEYS = Path(__file__).parents[1] / "keys"  # published test keys, sources in keys/README.md
 PRIVATE_PEM = (KEYS / "oauthlib_1024.pem").read_text("ascii")
 PUBLIC_PEM = (KEYS / "oauthlib_1024.pkcs1.pub.pem").read_text("ascii")
 T = 1_700_000_000

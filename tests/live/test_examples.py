@@ -16,7 +16,7 @@ from oauthcore.base_string import signature_base
 from transports import UrllibTransport
 from transports.demo import DEMO_CONSUMER, DemoProvider, click
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def load(name: str) -> ModuleType:

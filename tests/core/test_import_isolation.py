@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Top-level packages the core must never pull in: HTTP clients, TLS, socket-level HTTP servers.
 FORBIDDEN = [

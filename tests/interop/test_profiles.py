@@ -665,7 +665,7 @@ def test_garmin_published_signature() -> None:
 
 def test_garmin_form_post_with_charset_signs_its_fields() -> None:
     # "application/x-www-form-urlencoded; charset=UTF-8" is still a form (RFC 5849 §3.4.1.3.1):
-    # its fields are signed. oauthlib refuses to sign it (tests/test_interop_divergences.py).
+    # its fields are signed. oauthlib refuses to sign it (interop/test_interop_divergences.py).
     form = b"uploadStartTimeInSeconds=1607300000&uploadEndTimeInSeconds=1607308412"
     signed = garmin_workout(form, "application/x-www-form-urlencoded; charset=UTF-8")
     assert parse(signed).signature != GARMIN_SIGNATURE

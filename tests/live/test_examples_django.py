@@ -1,7 +1,7 @@
 """examples/django_login: "Sign in with an OAuth 1.0a provider" with Django's test client.
 
 The embedded demo provider runs on loopback; the provider's authorization page is answered with
-``transports.demo.click``, as a browser would (tests/test_browser.py does it with a real one).
+``transports.demo.click``, as a browser would (tests/live/test_browser.py does it with a real one).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from transports.demo import DEMO_CONSUMER, DemoProvider, Endpoints, RunningProvi
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "django_login"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "django_login"
 SITE_NAME = "Example Django site"
 
 

@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 from oauthcore import Consumer, Request, Token, TokenKind, sign
 from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.nonces import MemoryNonceStore
+from tests.servers import serve
 from transports.wsgi import HTTPProblem, ProtectedResource, Reply, request_from_environ
-
-from .servers import serve
 
 CONSUMER = Consumer("ck", "cs")
 ACCESS = Token("at", "as")

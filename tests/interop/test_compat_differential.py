@@ -46,7 +46,7 @@ with warnings.catch_warnings():
     import oauth2
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "migrating-from-python-oauth2.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migrating-from-python-oauth2.md"
 
 T = TypeVar("T")
 Value: TypeAlias = "str | int | list[str | int]"

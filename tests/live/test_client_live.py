@@ -26,7 +26,7 @@ from oauthcore.client import TokenResponseError, parse_authorization_response
 from oauthcore.credentials import TokenKind
 from oauthcore.provider import callback_url
 from tests.servers import closed_port, echo_app, serve
-from tests.test_transports_adapters import AnyTransport, make
+from tests.transports.adapters.test_transports_adapters import AnyTransport, make
 from transports import Client, RedirectError, Response, TransportError
 from transports.demo import DEMO_CONSUMER, DEMO_USER, DemoProvider, Endpoints
 from transports.wsgi import ProtectedResource, verified
@@ -308,7 +308,7 @@ def test_eight_threads_share_one_client(transport: AnyTransport, base: str) -> N
 
 def test_the_adapter_in_the_docs_works(base: str) -> None:
     # docs/transports.md shows a transport over requests in a few lines; run it as written.
-    text = (Path(__file__).parent.parent / "docs" / "transports.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "transports.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
     (snippet,) = [block for block in blocks if "class RequestsTransport" in block]
     namespace: dict[str, Any] = {"consumer": DEMO_CONSUMER, "token": ACCESS}

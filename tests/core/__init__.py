@@ -1,0 +1,1 @@
+"""Tests of the pure core, oauthcore: records, encoding, signing, parsing, verification, flows."""

@@ -1,0 +1,1 @@
+"""Tests against other implementations: oauthlib, authlib, python-oauth2, real providers."""

@@ -1,0 +1,1 @@
+"""End-to-end runs: the Client against the demo provider, load, the examples and a real browser."""

@@ -1,0 +1,1 @@
+"""Tests of the oauthcore command line: sign, request, demo and serve."""

@@ -1,0 +1,1 @@
+"""Tests of transports.demo: the embedded provider and its authorization page."""

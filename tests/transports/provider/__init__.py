@@ -1,0 +1,1 @@
+"""Tests of the WSGI provider side: protected resources, token endpoints, Host checks."""
