@@ -27,6 +27,12 @@ def rsa_public_pem() -> str:
 
 
 @pytest.fixture(scope="session")
+def rsa_2048_private_pem() -> str:
+    """authlib's published 2048-bit RSA private key (PKCS#1 PEM)."""
+    return key_text("authlib_2048.pem")
+
+
+@pytest.fixture(scope="session")
 def wiki_private_pem() -> str:
     """The OAuth wiki TestCases RSA-SHA1 private key (PKCS#8 PEM)."""
     return key_text("wiki_oauth_net_rsa.pem")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,9 +273,8 @@ def test_the_credentials_given_must_be_those_named() -> None:
     refused(signed(token=None), ParameterAbsent, "oauth_token is missing")
 
 
-def test_rsa_without_a_public_key_is_refused_as_a_bad_signature() -> None:
-    pem = (Path(__file__).parents[1] / "keys" / "oauthlib_1024.pem").read_text("ascii")
-    request = signed(method=RSA_SHA1, consumer=Consumer("ck", rsa_key=pem))
+def test_rsa_without_a_public_key_is_refused_as_a_bad_signature(rsa_private_pem: str) -> None:
+    request = signed(method=RSA_SHA1, consumer=Consumer("ck", rsa_key=rsa_private_pem))
     refused(request, SignatureInvalid, "does not match", consumer=Consumer("ck", "consumer-secret"))
 
 
@@ -324,10 +322,9 @@ def test_the_verifier_is_checked_when_expected() -> None:
 
 @pytest.mark.parametrize("method", [HMAC_SHA1, HMAC_SHA256, PLAINTEXT])
 def test_a_consumer_without_a_shared_secret_never_passes_a_shared_secret_method(
-    method: SignatureMethod,
+    method: SignatureMethod, rsa_public_pem: str
 ) -> None:
-    pem = (Path(__file__).parents[1] / "keys" / "oauthlib_1024.pkcs1.pub.pem").read_text("ascii")
-    rsa_only = Consumer("ck", rsa_key=pem)
+    rsa_only = Consumer("ck", rsa_key=rsa_public_pem)
     forged = signed(method=method, consumer=Consumer("ck"), token=None)
     nonces = MemoryNonceStore()
     refused(

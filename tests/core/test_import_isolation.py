@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import KEYS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Top-level packages the core must never pull in: HTTP clients, TLS, socket-level HTTP servers.
@@ -51,7 +53,7 @@ def _loaded(names: list[str], prefix: str) -> list[str]:
 
 
 def test_import_oauthcore_loads_no_http_library_and_rsa_loads_cryptography_lazily() -> None:
-    key = ROOT / "tests" / "keys" / "oauthlib_1024.pem"
+    key = KEYS / "oauthlib_1024.pem"
     result = subprocess.run(
         [sys.executable, "-I", "-c", _PROBE, str(key)],
         cwd=ROOT,

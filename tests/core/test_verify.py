@@ -7,7 +7,6 @@ the token policy of each kind of endpoint.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,9 +40,6 @@ from oauthcore import (
 )
 from oauthcore.methods import SignatureMethod
 
-KEYS = Path(__file__).parents[1] / "keys"  # published test keys, sources in keys/README.md
-PRIVATE_PEM = (KEYS / "oauthlib_1024.pem").read_text("ascii")
-PUBLIC_PEM = (KEYS / "oauthlib_1024.pkcs1.pub.pem").read_text("ascii")
 T = 1_700_000_000
 URL = "https://photos.example.net/photos?size=original&file=vacation.jpg"
 SECRET = "kd94hf93k423kf44"
@@ -51,9 +47,9 @@ TOKEN = Token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
 
 
 @pytest.fixture
-def store() -> MemoryCredentialStore:
+def store(rsa_public_pem: str) -> MemoryCredentialStore:
     credentials = MemoryCredentialStore(
-        [Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=PUBLIC_PEM), Consumer("other", "x")]
+        [Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=rsa_public_pem), Consumer("other", "x")]
     )
     credentials.add_token("dpf43f3p2l4k3l03", TOKEN, TokenKind.ACCESS)
     credentials.add_token("dpf43f3p2l4k3l03", Token("request-tk", "request-ts"), TokenKind.REQUEST)
@@ -61,8 +57,8 @@ def store() -> MemoryCredentialStore:
 
 
 @pytest.fixture
-def signer() -> Consumer:
-    return Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=PRIVATE_PEM)
+def signer(rsa_private_pem: str) -> Consumer:
+    return Consumer("dpf43f3p2l4k3l03", SECRET, rsa_key=rsa_private_pem)
 
 
 def request_for(placement: Placement) -> Request:
@@ -95,8 +91,8 @@ def test_round_trip_every_method_and_placement(
     assert not verified.consumer.rsa_key.can_sign
 
 
-def test_round_trip_with_a_2048_bit_key_and_body_hash() -> None:
-    pem = (KEYS / "authlib_2048.pem").read_text("ascii")
+def test_round_trip_with_a_2048_bit_key_and_body_hash(rsa_2048_private_pem: str) -> None:
+    pem = rsa_2048_private_pem
     store = MemoryCredentialStore([Consumer("mc", rsa_key=pem)])
     raw = Request(
         "POST",
@@ -124,7 +120,7 @@ _OAUTHLIB_TYPES = {
 @pytest.mark.parametrize("placement", list(Placement))
 @pytest.mark.parametrize("method", list(METHODS))
 def test_requests_signed_by_oauthlib_verify(
-    method: str, placement: Placement, store: MemoryCredentialStore
+    method: str, placement: Placement, store: MemoryCredentialStore, rsa_private_pem: str
 ) -> None:
     client = oauth1.Client(
         "dpf43f3p2l4k3l03",
@@ -133,7 +129,7 @@ def test_requests_signed_by_oauthlib_verify(
         resource_owner_secret=TOKEN.secret,
         signature_method=method,
         signature_type=_OAUTHLIB_TYPES[placement],
-        rsa_key=PRIVATE_PEM if method.startswith("RSA") else None,
+        rsa_key=rsa_private_pem if method.startswith("RSA") else None,
         realm="Photos" if placement is Placement.HEADER else None,
     )
     if placement is Placement.BODY:
@@ -246,10 +242,12 @@ def test_unknown_consumer_can_be_revealed(store: MemoryCredentialStore) -> None:
     assert (info.value.status, info.value.problem) == (401, "consumer_key_unknown")
 
 
-def test_unknown_consumer_with_rsa_is_refused(store: MemoryCredentialStore) -> None:
+def test_unknown_consumer_with_rsa_is_refused(
+    store: MemoryCredentialStore, rsa_private_pem: str
+) -> None:
     request = sign(
         Request("GET", URL),
-        Consumer("nobody", rsa_key=PRIVATE_PEM),
+        Consumer("nobody", rsa_key=rsa_private_pem),
         None,
         RSA_SHA256,
         timestamp=T,
@@ -384,14 +382,16 @@ def test_swapping_in_other_known_credentials_breaks_the_signature(
 
 
 @pytest.mark.parametrize("method", ["HMAC-SHA1", "HMAC-SHA512", "PLAINTEXT"])
-def test_an_rsa_only_consumer_cannot_be_forged_with_the_empty_secret(method: str) -> None:
-    store = MemoryCredentialStore([Consumer("rsa-only", rsa_key=PUBLIC_PEM)])
+def test_an_rsa_only_consumer_cannot_be_forged_with_the_empty_secret(
+    method: str, rsa_private_pem: str, rsa_public_pem: str
+) -> None:
+    store = MemoryCredentialStore([Consumer("rsa-only", rsa_key=rsa_public_pem)])
     forged = sign(Request("GET", URL), Consumer("rsa-only"), None, METHODS[method], timestamp=T)
     with pytest.raises(SignatureInvalid):
         run(forged, store, token_kind=None)
     genuine = sign(
         Request("GET", URL),
-        Consumer("rsa-only", rsa_key=PRIVATE_PEM),
+        Consumer("rsa-only", rsa_key=rsa_private_pem),
         None,
         RSA_SHA256,
         timestamp=T,

@@ -6,14 +6,12 @@ import io
 import runpy
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from oauthcore import Consumer, Request, Token, sign
+from tests.conftest import KEYS
 from transports.cli import main
-
-KEYS = Path(__file__).parents[2] / "keys"
 
 # RFC 5849 §1.2: the final protected-resource request of the worked example.
 RFC_ARGS = [
