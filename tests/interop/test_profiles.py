@@ -3,12 +3,14 @@
 One section per provider, each with the values its documentation (or test suite) publishes,
 named next to them, and a round trip through oauthcore's provider side. Where a provider publishes
 no signature, an independent implementation (oauthlib) signs the same request and both must agree.
+The three-legged flows (Twitter, Jira, Garmin) are one test, parametrised by provider.
 docs/providers.md has the matching recipes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 from oauthlib.oauth1 import Client as OauthlibClient
@@ -197,29 +199,6 @@ def test_twitter_documented_signature() -> None:
     assert parse(signed).signature == vectors.TWITTER_SIGNATURE
 
 
-def test_twitter_three_legged_flow() -> None:
-    provider, access = three_legged(
-        TWITTER,
-        TWITTER,
-        HMAC_SHA1,
-        base="https://api.x.com/oauth",
-        callback="https://client.example/sign-in-with-x",
-    )
-    tweet = sign(
-        Request.build(
-            "POST",
-            "https://api.x.com/1.1/statuses/update.json",
-            data=[("status", "Hello Ladies + Gentlemen, a signed OAuth request!")],
-        ),
-        TWITTER,
-        access,
-        timestamp=provider.now,
-    )
-    verified = verify(tweet, provider.credentials, provider.nonces, now=provider.now)
-    assert verified.token is not None
-    assert verified.token.key == access.key
-
-
 # --- NetSuite token-based authentication: HMAC-SHA256, realm = account id -----------------------
 
 # Oracle NetSuite help, "Constructing the Signature for Step One of the TBA Authorization Flow".
@@ -335,25 +314,10 @@ JIRA_CLIENT = Consumer("jira-app-link", rsa_key=key_text("oauthlib_1024.pem"))
 JIRA_PROVIDER_VIEW = Consumer("jira-app-link", rsa_key=key_text("oauthlib_1024.pkcs1.pub.pem"))
 
 
-def test_jira_three_legged_rsa_sha1_out_of_band() -> None:
-    provider, access = three_legged(
-        JIRA_CLIENT,
-        JIRA_PROVIDER_VIEW,
-        RSA_SHA1,
-        base="https://jira.example/plugins/servlet/oauth",
-        callback="oob",
-    )
-    issue = sign(
-        Request("GET", "https://jira.example/rest/api/2/issue/PROJ-1"),
-        JIRA_CLIENT,
-        access,
-        RSA_SHA1,
-        timestamp=provider.now,
-    )
-    verified = verify(issue, provider.credentials, provider.nonces, now=provider.now)
-    assert verified.params.signature_method == "RSA-SHA1"
+def test_jira_application_link_accepts_rsa_sha1_only() -> None:
     # An application link has no shared secret: accept RSA-SHA1 only, so that nobody can sign
-    # with HMAC and the empty secret.
+    # with HMAC and the empty secret. (The out-of-band flow itself is in THREE_LEGGED_FLOWS.)
+    provider = FlowProvider(JIRA_PROVIDER_VIEW, 1_700_000_000)
     forged = sign(
         Request("GET", "https://jira.example/plugins/servlet/oauth/request-token"),
         Consumer("jira-app-link"),
@@ -675,25 +639,73 @@ def test_garmin_form_post_with_charset_signs_its_fields() -> None:
     verify(signed, store, MemoryNonceStore(), now=1607308412)
 
 
-def test_garmin_three_legged_flow() -> None:
-    provider, access = three_legged(
-        GARMIN,
-        GARMIN,
-        HMAC_SHA1,
-        base="https://connectapi.garmin.com/oauth-service/oauth",
-        callback="https://client.example/garmin/callback?state=a%2Fb",
-    )
-    upload = sign(
-        Request.build(
-            "POST",
-            "https://apis.garmin.com/wellness-api/rest/backfill/activities",
-            data=[("summaryStartTimeInSeconds", "1607300000")],
+# --- the three-legged flow of each provider that has one (§2), then a protected call -----------
+
+
+class ThreeLeggedFlow(NamedTuple):
+    """One provider's flow: who signs, what the provider holds, its endpoints and a first call."""
+
+    client: Consumer
+    provider_view: Consumer  # the provider's record of the client: the public key for RSA
+    method: SignatureMethod
+    base: str
+    callback: str
+    call: Request  # a protected resource request, signed with the access token
+
+
+THREE_LEGGED_FLOWS = [
+    pytest.param(
+        ThreeLeggedFlow(
+            TWITTER,
+            TWITTER,
+            HMAC_SHA1,
+            base="https://api.x.com/oauth",
+            callback="https://client.example/sign-in-with-x",
+            call=Request.build(
+                "POST",
+                "https://api.x.com/1.1/statuses/update.json",
+                data=[("status", "Hello Ladies + Gentlemen, a signed OAuth request!")],
+            ),
         ),
-        GARMIN,
-        access,
-        timestamp=provider.now,
+        id="twitter",
+    ),
+    pytest.param(
+        ThreeLeggedFlow(
+            JIRA_CLIENT,
+            JIRA_PROVIDER_VIEW,
+            RSA_SHA1,
+            base="https://jira.example/plugins/servlet/oauth",
+            callback="oob",
+            call=Request("GET", "https://jira.example/rest/api/2/issue/PROJ-1"),
+        ),
+        id="jira-rsa-sha1-out-of-band",
+    ),
+    pytest.param(
+        ThreeLeggedFlow(
+            GARMIN,
+            GARMIN,
+            HMAC_SHA1,
+            base="https://connectapi.garmin.com/oauth-service/oauth",
+            callback="https://client.example/garmin/callback?state=a%2Fb",
+            call=Request.build(
+                "POST",
+                "https://apis.garmin.com/wellness-api/rest/backfill/activities",
+                data=[("summaryStartTimeInSeconds", "1607300000")],
+            ),
+        ),
+        id="garmin",
+    ),
+]
+
+
+@pytest.mark.parametrize("flow", THREE_LEGGED_FLOWS)
+def test_provider_three_legged_flow(flow: ThreeLeggedFlow) -> None:
+    provider, access = three_legged(
+        flow.client, flow.provider_view, flow.method, base=flow.base, callback=flow.callback
     )
-    verified = verify(upload, provider.credentials, provider.nonces, now=provider.now)
+    call = sign(flow.call, flow.client, access, flow.method, timestamp=provider.now)
+    verified = verify(call, provider.credentials, provider.nonces, now=provider.now)
+    assert verified.params.signature_method == flow.method.name
     assert verified.token is not None
     assert verified.token.key == access.key
 
