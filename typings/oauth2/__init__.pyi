@@ -1,8 +1,8 @@
 # Stubs for python-oauth2 1.9 (PyPI "oauth2"), the library transports.oauth2_compat replaces; the
-# differential test (tests/test_compat_differential.py) runs against it. Types are those that
-# work on Python 3: signatures and body hashes are bytes there. Attributes that python-oauth2 sets
-# to None on the class are typed as __init__ leaves them. Not described: oauth2.clients (XOAUTH
-# subclasses of imaplib.IMAP4_SSL and smtplib.SMTP).
+# differential test (tests/interop/test_compat_differential.py) runs against it. Types are those
+# that work on Python 3: signatures and body hashes are bytes there. Attributes that python-oauth2
+# sets to None on the class are typed as __init__ leaves them. Not described: oauth2.clients
+# (XOAUTH subclasses of imaplib.IMAP4_SSL and smtplib.SMTP).
 
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypeVar
