@@ -10,6 +10,7 @@ cause. All are ``oauthcore.ClientError``s, with the client flow's own errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Self
 
 from oauthcore import Request
@@ -121,26 +122,51 @@ class DeadlineExceeded(TransportError):
         self.deadline = deadline
 
 
-def _guess(cause: BaseException) -> tuple[type[TransportError], str]:
-    # Walk the chain: libraries wrap the socket error one or two levels deep (urllib's URLError
-    # keeps it in ``reason``). Python breaks cycles when chaining, so the walk ends.
-    current: BaseException | None = cause
-    while current is not None:
-        name = current.__class__.__name__
-        if isinstance(current, TimeoutError) or "Timeout" in name:
-            return TransportTimeout, ""
-        if isinstance(current, ConnectionRefusedError):
-            return ConnectionFailed, "connection refused"
-        if isinstance(current, ConnectionResetError):
-            return ConnectionFailed, "connection reset"
-        if "SSL" in name or "Certificate" in name:
-            return TLSError, ""
-        if "gaierror" in name or "NameResolution" in name or "ServerNotFound" in name:
-            return NameResolutionError, ""
-        reason = getattr(current, "reason", None)
-        current = (
-            reason
-            if isinstance(reason, BaseException)
-            else current.__cause__ or current.__context__
+#: A ``TransportError`` class and the summary its message starts with (``""``: the class's).
+Kind = tuple[type[TransportError], str]
+
+
+def chain_kind(
+    cause: BaseException | None, classify: Callable[[BaseException], Kind | None]
+) -> Kind | None:
+    """The kind of the first error in ``cause``'s chain that ``classify`` or the built-ins name.
+
+    The chain is ``__cause__``, ``__context__`` and urllib's ``reason``: libraries wrap the
+    socket error one or two levels deep. Python breaks cycles when chaining, so the walk ends.
+    """
+    while cause is not None:
+        found = _builtin_kind(cause) or classify(cause)
+        if found is not None:
+            return found
+        reason = getattr(cause, "reason", None)
+        cause = (
+            reason if isinstance(reason, BaseException) else cause.__cause__ or cause.__context__
         )
-    return TransportError, ""
+    return None
+
+
+def _builtin_kind(error: BaseException) -> Kind | None:
+    # Exceptions every Python has, whatever library raised them.
+    if isinstance(error, TimeoutError):
+        return TransportTimeout, ""
+    if isinstance(error, ConnectionRefusedError):
+        return ConnectionFailed, "connection refused"
+    if isinstance(error, ConnectionResetError):
+        return ConnectionFailed, "connection reset"
+    return None
+
+
+def _by_name(error: BaseException) -> Kind | None:
+    # For libraries this package does not import (``import transports`` loads no ssl or socket).
+    name = error.__class__.__name__
+    if "Timeout" in name:
+        return TransportTimeout, ""
+    if "SSL" in name or "Certificate" in name:
+        return TLSError, ""
+    if "gaierror" in name or "NameResolution" in name or "ServerNotFound" in name:
+        return NameResolutionError, ""
+    return None
+
+
+def _guess(cause: BaseException) -> Kind:
+    return chain_kind(cause, _by_name) or (TransportError, "")

@@ -13,34 +13,21 @@ import ssl
 
 from oauthcore import Request
 
-from ..errors import (
-    ConnectionFailed,
-    NameResolutionError,
-    TLSError,
-    TransportError,
-    TransportTimeout,
-)
+from ..errors import Kind, NameResolutionError, TLSError, TransportError, chain_kind
 
 __all__ = ["Kind", "failure", "socket_kind"]
-
-#: A ``TransportError`` class and the summary its message starts with (``""``: the class's).
-Kind = tuple[type[TransportError], str]
 
 
 def socket_kind(cause: BaseException | None) -> Kind | None:
     """The kind of the first socket or ssl error in ``cause``'s chain, if there is one."""
-    while cause is not None:
-        if isinstance(cause, TimeoutError):
-            return TransportTimeout, ""
-        if isinstance(cause, ConnectionRefusedError):
-            return ConnectionFailed, "connection refused"
-        if isinstance(cause, ConnectionResetError):
-            return ConnectionFailed, "connection reset"
-        if isinstance(cause, ssl.SSLError):
-            return TLSError, ""
-        if isinstance(cause, socket.gaierror):
-            return NameResolutionError, ""
-        cause = cause.__cause__ or cause.__context__
+    return chain_kind(cause, _by_type)
+
+
+def _by_type(error: BaseException) -> Kind | None:
+    if isinstance(error, ssl.SSLError):
+        return TLSError, ""
+    if isinstance(error, socket.gaierror):
+        return NameResolutionError, ""
     return None
 
 
