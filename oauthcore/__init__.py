@@ -16,6 +16,7 @@ The top level holds what most programs use: the records, ``sign``, ``verify`` (`
   the primitives: percent-encoding (§3.6), the base string (§3.4.1), the Authorization header
   (§3.5.1), nonces, timestamps and the body hash (§3.3)
 - ``oauthcore.policy``: ``DEFAULT_POLICY`` and ``DEFAULT_METHODS`` (§3.2)
+- ``oauthcore.diagnosis``: why a signature was refused, two base strings compared (§3.4.1)
 
 Nothing here opens a socket or imports an HTTP library; ``transports`` sends what this signs.
 """
@@ -56,6 +57,7 @@ from .signing import Placement, sign
 
 if TYPE_CHECKING:  # the provider side, loaded on first use of one of its names (see below)
     from .credentials import CredentialStore, MemoryCredentialStore, TokenKind, TokenStore
+    from .diagnosis import Cause, Component, Diagnosis, Difference, diff_base_strings, diff_requests
     from .nonces import MemoryNonceStore, NonceStore
     from .parsing import OAuthParams, parse
     from .policy import VerifyPolicy
@@ -73,10 +75,14 @@ __all__ = [
     "RSA_SHA256",
     "RSA_SHA512",
     "BadRequest",
+    "Cause",
     "ClientError",
+    "Component",
     "Consumer",
     "ConsumerKeyUnknown",
     "CredentialStore",
+    "Diagnosis",
+    "Difference",
     "MemoryCredentialStore",
     "MemoryNonceStore",
     "NonceStore",
@@ -101,6 +107,8 @@ __all__ = [
     "VersionRejected",
     "__version__",
     "check",
+    "diff_base_strings",
+    "diff_requests",
     "parse",
     "sign",
     "verify",
@@ -109,7 +117,7 @@ __all__ = [
 # The provider side (parsing, verification, its policy, the nonce and credential stores) is
 # imported when one of its names is first used: a program that only signs does not pay for it at
 # ``import oauthcore`` (PEP 562). The names are those of ``__all__`` these submodules define.
-_PROVIDER_SIDE = ("parsing", "verification", "policy", "nonces", "credentials")
+_PROVIDER_SIDE = ("parsing", "verification", "policy", "nonces", "credentials", "diagnosis")
 
 
 def __getattr__(name: str) -> object:

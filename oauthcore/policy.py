@@ -66,13 +66,17 @@ class VerifyPolicy:
     ``window`` the seconds a timestamp may be off, either way (§3.3);
     ``allow_plaintext_over_http`` lets PLAINTEXT travel unencrypted (§3.4.4: keep it off);
     ``reveal_unknown_consumer`` answers an unknown consumer key with ``consumer_key_unknown``
-    rather than as a bad signature (off: the answer does not tell which keys exist, §4.4).
+    rather than as a bad signature (off: the answer does not tell which keys exist, §4.4);
+    ``reveal_base_string`` is a development mode: a refused signature's problem report carries
+    the provider's base string (``oauth_signature_base_string``, §3.4.1) for the client to
+    compare; off, since it echoes the request into replies and logs and helps an attacker.
     """
 
     methods: Mapping[str, SignatureMethod] = field(default=DEFAULT_METHODS, converter=_to_methods)
     window: int = field(default=300, validator=_check_window)
     allow_plaintext_over_http: bool = field(default=False, validator=_check_flag)
     reveal_unknown_consumer: bool = field(default=False, validator=_check_flag)
+    reveal_base_string: bool = field(default=False, validator=_check_flag)
 
 
 #: Every built-in method, a 300-second window, PLAINTEXT over https only, unknown keys hidden.

@@ -40,8 +40,14 @@ def www_authenticate(realm: str | None = None) -> str:
     return render_authorization([], realm).rstrip()
 
 
-def problem_pairs(error: OAuthError, *, advice: bool = True) -> list[tuple[str, str]]:
-    """The Problem Reporting fields of ``error``, decoded, ``oauth_problem`` first (§3.2)."""
+def problem_pairs(
+    error: OAuthError, *, advice: bool = True, base_string: str | None = None
+) -> list[tuple[str, str]]:
+    """The Problem Reporting fields of ``error``, decoded, ``oauth_problem`` first (§3.2).
+
+    A ``base_string`` (development mode only, see ``VerifyPolicy.reveal_base_string``) is
+    added last as ``oauth_signature_base_string`` (§3.4.1).
+    """
     pairs = [("oauth_problem", error.problem)]
     if error.parameter is not None:
         if isinstance(error, ParameterAbsent):
@@ -55,26 +61,38 @@ def problem_pairs(error: OAuthError, *, advice: bool = True) -> list[tuple[str, 
         pairs.append(("oauth_acceptable_versions", "1.0-1.0"))
     if advice:
         pairs.append(("oauth_problem_advice", error.message))
+    if base_string is not None:
+        pairs.append(("oauth_signature_base_string", base_string))
     return pairs
 
 
-def problem_body(error: OAuthError, *, advice: bool = True) -> bytes:
+def problem_body(
+    error: OAuthError, *, advice: bool = True, base_string: str | None = None
+) -> bytes:
     """``error`` as a form-encoded problem report (§3.2), e.g. ``oauth_problem=nonce_used&...``.
 
-    ``advice=False`` leaves out ``oauth_problem_advice`` (the human-readable message).
+    ``advice=False`` leaves out ``oauth_problem_advice`` (the human-readable message);
+    ``base_string`` adds the provider's (development mode only).
     """
-    return encode_form(problem_pairs(error, advice=advice)).encode("ascii")
+    pairs = problem_pairs(error, advice=advice, base_string=base_string)
+    return encode_form(pairs).encode("ascii")
 
 
 def problem_response(
-    error: OAuthError, *, realm: str | None = None, advice: bool = True
+    error: OAuthError,
+    *,
+    realm: str | None = None,
+    advice: bool = True,
+    base_string: str | None = None,
 ) -> ProblemResponse:
     """The whole answer to a refused request: ``error.status``, headers and problem body (§3.2).
 
     A 401 carries ``WWW-Authenticate: OAuth realm="..."`` (RFC 7235 §4.1); every answer carries
     ``Content-Type: application/x-www-form-urlencoded`` and ``Cache-Control: no-store``.
+    ``base_string`` is for development mode only (``VerifyPolicy.reveal_base_string``).
     """
     headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
     if error.status == 401:
         headers.append(("WWW-Authenticate", www_authenticate(realm)))
-    return ProblemResponse(error.status, tuple(headers), problem_body(error, advice=advice))
+    body = problem_body(error, advice=advice, base_string=base_string)
+    return ProblemResponse(error.status, tuple(headers), body)
