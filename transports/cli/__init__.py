@@ -1,4 +1,4 @@
-"""The ``oauthcore`` command: ``demo``, ``serve``, ``sign`` and ``request`` (RFC 5849 in a shell).
+"""The ``oauthcore`` command: ``demo``, ``serve``, ``sign``, ``request``, ``diff`` (RFC 5849).
 
 ``main`` never lets a traceback out for a mistake the user can fix: it prints one line on stderr
 and returns 2 for usage and transport errors (``request`` returns 1 for a non-2xx reply).
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from oauthcore import OAuthError, __version__
 
 from ..base import TransportError
-from . import demo, request, serve, sign
+from . import demo, diff, request, serve, sign
 from .common import CommandFailed, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -24,6 +24,7 @@ examples:
   oauthcore serve --port 8080         run that provider in the foreground
   oauthcore sign GET https://api.example.com/photos --explain
   oauthcore request GET http://127.0.0.1:8080/api/me --transport urllib3
+  oauthcore diff @client-base-string.txt @provider-reply.txt
 
 Run 'oauthcore COMMAND --help' for each command's options and examples.
 """
@@ -32,7 +33,7 @@ _Runner = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: ``demo``/``serve`` (RFC 5849 §2), ``sign``/``request`` (§3)."""
+    """The argument parser: ``demo``/``serve`` (RFC 5849 §2), ``sign``/``request``/``diff`` (§3)."""
     parser = argparse.ArgumentParser(
         prog="oauthcore",
         description="OAuth 1.0a (RFC 5849): sign, send and debug requests; run a local provider.",
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         title="commands", metavar="COMMAND", dest="command", required=True
     )
-    for module in (demo, serve, sign, request):
+    for module in (demo, serve, sign, request, diff):
         module.add_parser(subparsers)
     return parser
 

@@ -6,6 +6,8 @@ import argparse
 import ipaddress
 import sys
 
+from oauthcore import VerifyPolicy
+
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, server_url
 from .common import warn
 
@@ -16,6 +18,7 @@ examples:
   oauthcore serve                     http://127.0.0.1:8080
   oauthcore serve --port 0            any free port (printed)
   oauthcore serve --quiet             no request log
+  oauthcore serve --reveal-base-string   401 replies carry the provider's base string
 """
 
 
@@ -37,6 +40,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: 8080)"
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests on stderr")
+    parser.add_argument(
+        "--reveal-base-string",
+        action="store_true",
+        help=(
+            "development mode: a refused signature's 401 report carries this provider's"
+            " base string (oauth_signature_base_string) to compare with 'oauthcore diff'"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -55,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    provider = DemoProvider()
+    policy = VerifyPolicy(reveal_base_string=args.reveal_base_string)
+    if args.reveal_base_string:
+        warn("development mode: 401 replies show the base string of each refused request")
+    provider = DemoProvider(policy=policy)
     server = provider.make_server(args.host, args.port, log=None if args.quiet else log)
     endpoints = Endpoints.at(server_url(server))
     print(

@@ -142,7 +142,7 @@ class TokenEndpoints:
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
-            return Reply.problem(error, self.realm)(start_response)
+            return Reply.refusal(error, request, self.policy, self.realm)(start_response)
         self._remember(temporary)
         return _credentials_reply(temporary.token)(start_response)
 
@@ -174,7 +174,7 @@ class TokenEndpoints:
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
-            return Reply.problem(error, self.realm)(start_response)
+            return Reply.refusal(error, request, self.policy, self.realm)(start_response)
         with self._lock:
             owner = self._owners.pop(temporary.token.key, ())
         access = evolve(access, extra=owner)

@@ -34,7 +34,8 @@ class ProtectedResource:
     The ``Verified`` result is put in ``environ["oauthcore.verified"]`` (see ``verified()``) and
     the body, already read, is put back in ``wsgi.input``; a refused request is answered 400/401
     with ``WWW-Authenticate`` and a problem report. ``policy`` and ``token_optional`` are those of
-    ``oauthcore.verify``.
+    ``oauthcore.verify``; with ``policy.reveal_base_string`` (development only) a refused
+    signature's report carries the base string this provider computed.
     """
 
     def __init__(
@@ -71,7 +72,7 @@ class ProtectedResource:
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
-            return Reply.problem(error, self.realm)(start_response)
+            return Reply.refusal(error, request, self.policy, self.realm)(start_response)
         environ[VERIFIED_KEY] = result
         environ["wsgi.input"] = io.BytesIO(request.body)
         return self.app(environ, start_response)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from wsgiref.types import StartResponse
 
-from oauthcore import OAuthError
+from oauthcore import OAuthError, Request, VerifyPolicy
+from oauthcore.diagnosis import revealed_base_string
 from oauthcore.problems import problem_response
 
 __all__ = ["HTTPProblem", "Reply"]
@@ -52,10 +53,26 @@ class Reply:
         return cls(status, [("Content-Type", "text/plain; charset=utf-8")], f"{message}\n".encode())
 
     @classmethod
-    def problem(cls, error: OAuthError, realm: str | None = None) -> Reply:
-        """The 400/401 answer with its challenge and problem report (RFC 5849 §3.2)."""
-        answer = problem_response(error, realm=realm)
+    def problem(
+        cls, error: OAuthError, realm: str | None = None, *, base_string: str | None = None
+    ) -> Reply:
+        """The 400/401 answer with its challenge and problem report (RFC 5849 §3.2).
+
+        ``base_string`` (development mode only) goes in as ``oauth_signature_base_string``.
+        """
+        answer = problem_response(error, realm=realm, base_string=base_string)
         return cls(answer.status, answer.headers, answer.body)
+
+    @classmethod
+    def refusal(
+        cls, error: OAuthError, request: Request, policy: VerifyPolicy, realm: str | None = None
+    ) -> Reply:
+        """``problem``, with the provider's base string when ``policy.reveal_base_string`` (§3.4.1).
+
+        The one place a WSGI piece decides whether a refusal shows its base string.
+        """
+        base_string = revealed_base_string(request, error, policy)
+        return cls.problem(error, realm, base_string=base_string)
 
     def __call__(self, start_response: StartResponse) -> list[bytes]:
         """Start the response and return the body iterable."""
