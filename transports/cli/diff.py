@@ -71,13 +71,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=run)
 
 
-def read_base_string(source: str, stdin_text: str | None = None) -> str:
+def read_base_string(source: str) -> str:
     """The base string (§3.4.1) that ``source`` gives: itself, ``@FILE``, or ``-`` for stdin.
 
     A problem report stands for the ``oauth_signature_base_string`` it carries.
     """
     if source == "-":
-        text = sys.stdin.read() if stdin_text is None else stdin_text
+        text = sys.stdin.read()
     elif source.startswith("@"):
         try:
             with open(source[1:], encoding="utf-8") as handle:
