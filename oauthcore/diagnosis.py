@@ -100,7 +100,7 @@ class Cause(enum.Enum):
 
     @property
     def explanation(self) -> str:
-        """One sentence: what this cause usually is and what to do about it."""
+        """One sentence: what this cause usually is and what to do about it (§3.4.1)."""
         return _EXPLANATIONS[self]
 
 
@@ -326,7 +326,7 @@ class Difference:
 
     @property
     def explanation(self) -> str:
-        """The cause in one sentence, with what to do about it."""
+        """The cause in one sentence, with what to do about it (§3.4.1)."""
         return self.cause.explanation
 
 
@@ -343,7 +343,7 @@ class Diagnosis:
 
     @property
     def same(self) -> bool:
-        """True when both sides built the same base string."""
+        """True when both sides built the same base string (§3.4.1.1)."""
         return self.difference is None
 
     @property
@@ -352,7 +352,7 @@ class Diagnosis:
         return Cause.NONE if self.difference is None else self.difference.cause
 
     def report(self) -> str:
-        """A few lines for a person: the first difference, both values and the likely cause."""
+        """Lines for a person: the first difference, both values, the likely cause (§3.4.1)."""
         found = self.difference
         if found is None:
             return f"The base strings are the same.\n{Cause.NONE.explanation}"
