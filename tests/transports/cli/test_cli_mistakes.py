@@ -9,6 +9,7 @@ each reach the same branches for the coverage measurement.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.test_docs_blocks import BASH
 from transports.cli import main
 from transports.cli.problem import describe
 from transports.demo import DEMO_CONSUMER, DemoProvider, RunningProvider
@@ -33,6 +33,7 @@ RFC_SIGN = [
     "--explain",
 ]
 TRACEBACK = "Traceback (most recent call last)"
+BASH = shutil.which("bash") or "/bin/bash"
 
 
 def _env(**variables: str) -> dict[str, str]:
