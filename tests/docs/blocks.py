@@ -69,8 +69,12 @@ class Command:
 
 
 def doc_files() -> list[Path]:
-    """README.md and every docs/**/*.md, so a new page is tested as soon as it exists."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    """README.md, every docs/**/*.md and the examples' READMEs: a new page is tested at once."""
+    return [
+        ROOT / "README.md",
+        *sorted((ROOT / "docs").rglob("*.md")),
+        *sorted((ROOT / "examples").rglob("README.md")),
+    ]
 
 
 def blocks(path: Path) -> Iterator[Block]:

@@ -1,4 +1,5 @@
-"""Every code block of README.md and docs/*.md runs as written and shows what it prints.
+"""Every code block of README.md, docs/ and the examples' READMEs runs as written and shows
+what it prints.
 
 The info string after the opening fence says what happens to a block (docs/contributing.md,
 "Writing docs", says the same for the writer):
