@@ -6,7 +6,10 @@ real provider, set OAUTH_CONSUMER_KEY and OAUTH_CONSUMER_SECRET plus OAUTH_REQUE
 OAUTH_AUTHORIZE_URL and OAUTH_ACCESS_TOKEN_URL (and optionally OAUTH_RESOURCE_URL, fetched
 with the new token at the end).
 
-Run: python examples/three_legged.py
+It sends through urllib3, so it needs oauthcore with that extra:
+
+    pip install 'oauthcore[urllib3]'        # or, in a clone of oauthcore: make demo
+    python examples/three_legged.py         # in a clone: .venv/bin/python examples/three_legged.py
 """
 
 from __future__ import annotations
@@ -34,10 +37,27 @@ class Provider:
     resource_url: str | None
 
 
+#: What a real provider needs, all of it, once one of the URLs is set.
+REQUIRED = (
+    "OAUTH_CONSUMER_KEY",
+    "OAUTH_CONSUMER_SECRET",
+    "OAUTH_REQUEST_TOKEN_URL",
+    "OAUTH_AUTHORIZE_URL",
+    "OAUTH_ACCESS_TOKEN_URL",
+)
+
+
 @contextmanager
 def provider_from(env: Mapping[str, str]) -> Iterator[Provider]:
     """The real provider the environment names, or else the embedded demo provider, served."""
-    if "OAUTH_REQUEST_TOKEN_URL" in env:
+    if any(name in env for name in REQUIRED[2:]):
+        missing = [name for name in REQUIRED if not env.get(name)]
+        if missing:
+            # A sentence, not a KeyError: say all that is missing at once.
+            raise SystemExit(
+                f"For a real provider, also set {', '.join(missing)}"
+                " (or unset the OAUTH_*_URL variables to use the embedded demo provider)."
+            )
         consumer = Consumer(env["OAUTH_CONSUMER_KEY"], env["OAUTH_CONSUMER_SECRET"])
         yield Provider(
             consumer,

@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # the provider side, loaded on first use of one of its names 
     from .verification import Verified, check, verify
 
 __version__ = "0.1.0"
+"""The version of this OAuth 1.0a (RFC 5849) implementation."""
 
 __all__ = [
     "HMAC_SHA1",

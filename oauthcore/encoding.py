@@ -28,9 +28,9 @@ __all__ = [
     "percent_encode",
 ]
 
-#: The media type of a form body (§3.4.1.3.1), of credentials replies (§2.1, §2.3) and of
-#: problem reports: the one spelling every module compares and sends.
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+"""The media type of a form body (§3.4.1.3.1), of credentials replies (§2.1, §2.3) and of
+problem reports: the one spelling every module compares and sends."""
 
 # RFC 3986 unreserved characters: the only ones RFC 5849 §3.6 leaves bare.
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch

@@ -168,14 +168,20 @@ class RsaMethod:
 
 
 HMAC_SHA1 = HmacMethod("HMAC-SHA1", "sha1")
+"""HMAC-SHA1 with the consumer and token secrets as the key (RFC 5849 §3.4.2); the default."""
 HMAC_SHA256 = HmacMethod("HMAC-SHA256", "sha256")
+"""§3.4.2 with SHA-256 (as NetSuite, WooCommerce and Magento sign); body hash SHA-256."""
 HMAC_SHA512 = HmacMethod("HMAC-SHA512", "sha512")
+"""§3.4.2 with SHA-512; body hash SHA-512."""
 RSA_SHA1 = RsaMethod("RSA-SHA1", "sha1")
+"""RSA PKCS#1 v1.5 over SHA-1 with the consumer's RSA key (RFC 5849 §3.4.3), as Jira signs."""
 RSA_SHA256 = RsaMethod("RSA-SHA256", "sha256")
+"""§3.4.3 over SHA-256 (as Mastercard signs); body hash SHA-256."""
 RSA_SHA512 = RsaMethod("RSA-SHA512", "sha512")
+"""§3.4.3 over SHA-512; body hash SHA-512."""
 PLAINTEXT = PlaintextMethod()
+"""The secrets themselves as the signature (RFC 5849 §3.4.4): only over https."""
 
-#: Every built-in method by its ``oauth_signature_method`` name.
 METHODS: Mapping[str, SignatureMethod] = {
     method.name: method
     for method in (
@@ -188,6 +194,7 @@ METHODS: Mapping[str, SignatureMethod] = {
         PLAINTEXT,
     )
 }
+"""Every built-in method by its ``oauth_signature_method`` name (§3.4, §3.1)."""
 
 
 def signature_method(name: str) -> SignatureMethod:

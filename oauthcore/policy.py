@@ -16,11 +16,11 @@ from .methods import METHODS, SignatureMethod
 
 __all__ = ["DEFAULT_METHODS", "DEFAULT_POLICY", "Methods", "VerifyPolicy"]
 
-#: The signature methods a provider accepts unless it says otherwise: every built-in (§3.4).
 DEFAULT_METHODS: Mapping[str, SignatureMethod] = METHODS
+"""The signature methods a provider accepts unless it says otherwise: every built-in (§3.4)."""
 
-#: What ``methods=`` takes: methods by name, or any iterable of methods.
 Methods = Mapping[str, SignatureMethod] | Iterable[SignatureMethod]
+"""What ``methods=`` takes: signature methods (§3.4) by name, or any iterable of them."""
 
 
 def _to_methods(value: Methods) -> dict[str, SignatureMethod]:
@@ -79,5 +79,6 @@ class VerifyPolicy:
     reveal_base_string: bool = field(default=False, validator=_check_flag)
 
 
-#: Every built-in method, a 300-second window, PLAINTEXT over https only, unknown keys hidden.
 DEFAULT_POLICY = VerifyPolicy()
+"""Every built-in method, a 300-second window, PLAINTEXT over https only, unknown keys hidden
+(§3.2)."""

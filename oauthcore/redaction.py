@@ -16,9 +16,9 @@ from ._lazy import LazyPattern
 
 __all__ = ["SECRET_NAMES", "mask", "mask_form", "mask_header", "mask_url", "preview"]
 
-#: Parameters whose values are secrets: the signature (a PLAINTEXT one is the secrets, §3.4.4),
-#: the verifier (§2.2, §2.3) and the token secret (§2.1, §2.3).
 SECRET_NAMES = ("oauth_signature", "oauth_verifier", "oauth_token_secret")
+"""Parameters whose values are secrets: the signature (a PLAINTEXT one is the secrets, §3.4.4),
+the verifier (§2.2, §2.3) and the token secret (§2.1, §2.3)."""
 
 _MASKED = "***"
 

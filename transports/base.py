@@ -48,12 +48,15 @@ __all__ = [
     "redact_url",
 ]
 
-#: Seconds a shipped adapter waits to connect and for each read unless told otherwise.
 DEFAULT_TIMEOUT = 30.0
-#: Largest response body a shipped adapter reads, in bytes (10 MiB), unless told otherwise.
+"""Seconds a shipped adapter waits to connect and for each read of a signed request's reply
+(RFC 5849 §3), unless told otherwise."""
 DEFAULT_MAX_RESPONSE = 10 * 1024 * 1024
-#: Seconds a shipped adapter gives one whole call (connect, send, read it all) unless told.
+"""Largest reply body a shipped adapter reads, in bytes (10 MiB; a §2.1/§2.3 credentials reply
+is a few hundred), unless told otherwise."""
 DEFAULT_DEADLINE = 120.0
+"""Seconds a shipped adapter gives one whole call of RFC 5849 §3 (connect, send, read it all),
+unless told otherwise."""
 
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 

@@ -255,3 +255,79 @@ def test_the_import_walk_sees_every_form() -> None:
         ("oauthcore", "encoding"),
         ("oauthcore.records", "first_header"),
     }
+
+
+# --- the core imports nothing from the edge (design rule 1), python -m oauthcore ---------------
+
+
+def test_no_core_module_imports_transports() -> None:
+    found = []
+    for path in sorted((ROOT / "oauthcore").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {name}"
+                for name in names
+                if name == "transports" or name.startswith("transports.")
+            ]
+    assert found == []
+
+
+def test_python_m_oauthcore_hands_over_to_the_cli_only_when_run() -> None:
+    # The one place the core names the edge: oauthcore/__main__.py, by a string, at run time.
+    source = (ROOT / "oauthcore" / "__main__.py").read_text(encoding="utf-8")
+    mentions = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "oauthcore").rglob("*.py")
+        if '"transports.cli"' in path.read_text(encoding="utf-8")
+    ]
+    assert mentions == ["oauthcore/__main__.py"]
+    assert 'if __name__ == "__main__":\n    sys.exit(importlib.import_module("transports.cli")' in (
+        source
+    )
+    probe = "import sys, oauthcore.__main__; print(sorted(m for m in sys.modules if 'transp' in m))"
+    loaded = subprocess.run(
+        [sys.executable, "-I", "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_python_m_oauthcore_is_the_oauthcore_command() -> None:
+    command = Path(sys.executable).parent / "oauthcore"
+    for args in (["--version"], ["sign", "--help"]):
+        as_module = subprocess.run(
+            [sys.executable, "-m", "oauthcore", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        as_script = subprocess.run(
+            [command, *args], capture_output=True, text=True, check=True, timeout=120
+        )
+        assert as_module.stdout == as_script.stdout
+    assert as_module.stdout.startswith("usage: oauthcore sign ")
+
+
+def test_python_m_oauthcore_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["oauthcore", "--version"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("oauthcore", run_name="__main__")
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("oauthcore ")
+    # Imported rather than run, it does nothing.
+    runpy.run_module("oauthcore.__main__", run_name="oauthcore.__main__")

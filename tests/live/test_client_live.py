@@ -309,11 +309,13 @@ def test_eight_threads_share_one_client(transport: AnyTransport, base: str) -> N
 def test_the_adapter_in_the_docs_works(base: str) -> None:
     # docs/transports.md shows a transport over requests in a few lines; run it as written.
     text = (Path(__file__).resolve().parents[2] / "docs" / "transports.md").read_text("utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    blocks = re.findall(r"```python[^\n]*\n(.*?)```", text, re.DOTALL)
     (snippet,) = [block for block in blocks if "class RequestsTransport" in block]
-    namespace: dict[str, Any] = {"consumer": DEMO_CONSUMER, "token": ACCESS}
+    namespace: dict[str, Any] = {}
     exec(snippet, namespace)  # noqa: S102 - the project's own documentation
-    documented: Client = namespace["client"]
+    # The block's client has placeholder credentials; the transport it shows is what is tested.
+    assert isinstance(namespace["client"].transport, namespace["RequestsTransport"])
+    documented = Client(DEMO_CONSUMER, ACCESS, transport=namespace["RequestsTransport"]())
     data = echo(documented.request("PUT", f"{base}/test/echo", json={"via": "requests"}))
     assert json.loads(data["body"]) == {"via": "requests"}
     redirected = documented.request("GET", f"{base}/test/hop/303?to=/test/echo")

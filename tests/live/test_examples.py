@@ -120,3 +120,43 @@ def test_three_legged_against_a_configured_provider(capsys: pytest.CaptureFixtur
     assert f"    {endpoints.authorize}?oauth_token=" in out
     assert "You may now access protected resources" in out
     assert "/api/me" not in out
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"OAUTH_REQUEST_TOKEN_URL": "https://p.example/rt"}, "OAUTH_CONSUMER_KEY, "),
+        (
+            {
+                "OAUTH_CONSUMER_KEY": "k",
+                "OAUTH_CONSUMER_SECRET": "s",
+                "OAUTH_AUTHORIZE_URL": "https://p.example/a",
+            },
+            "set OAUTH_REQUEST_TOKEN_URL, OAUTH_ACCESS_TOKEN_URL (",
+        ),
+    ],
+)
+def test_three_legged_names_what_a_real_provider_still_needs(
+    env: dict[str, str], missing: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        load("three_legged").main(env=env, ask=input)
+    assert missing in str(exited.value.code)
+    assert str(exited.value.code).startswith("For a real provider, also set OAUTH_")
+
+
+def test_three_legged_run_as_a_script_says_what_is_missing() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "three_legged.py")],
+        env={"OAUTH_REQUEST_TOKEN_URL": "https://p.example/rt", "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(
+        "For a real provider, also set OAUTH_CONSUMER_KEY, OAUTH_CONSUMER_SECRET,"
+        " OAUTH_AUTHORIZE_URL, OAUTH_ACCESS_TOKEN_URL"
+    )

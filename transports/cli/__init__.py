@@ -7,6 +7,7 @@ and returns 2 for usage and transport errors (``request`` returns 1 for a non-2x
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -31,6 +32,9 @@ Run 'oauthcore COMMAND --help' for each command's options and examples.
 
 _Runner = Callable[[argparse.Namespace], int]
 
+# What a shell reports for a command that a closed pipe stopped: 128 + SIGPIPE (13).
+_SIGPIPE_STATUS = 141
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: ``demo``/``serve`` (RFC 5849 §2), ``sign``/``request``/``diff`` (§3)."""
@@ -49,13 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _closed_pipe() -> int:
+    # The reader of our output went away (`| head -2`): stop quietly, as a command killed by
+    # SIGPIPE does. Later writes, and the flush at exit, go to /dev/null instead of failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return _SIGPIPE_STATUS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``oauthcore`` command line (RFC 5849 §2, §3); returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     runner: _Runner = args.run
     try:
-        return runner(args)
+        status = runner(args)
+        sys.stdout.flush()  # a reader gone away shows here, not in the flush at exit
+        return status
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         print("oauthcore: interrupted", file=sys.stderr)
         return 130

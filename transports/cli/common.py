@@ -155,7 +155,10 @@ def _secret(
         return env[variable]
     if not sys.stdin.isatty():
         raise UsageError(f"no {what}: set {variable} (or run on a terminal to be prompted)")
-    return getpass.getpass(f"{what}: ")
+    try:
+        return getpass.getpass(f"{what}: ")
+    except EOFError:  # Ctrl-D at the prompt: the user chose not to type it
+        raise UsageError(f"no {what}: the prompt was closed; set {variable}") from None
 
 
 def credentials(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Credentials:

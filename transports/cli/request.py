@@ -1,8 +1,9 @@
 """``oauthcore request METHOD URL``: sign, send once and print the reply like ``curl -i`` (§3).
 
 The status line and headers go to stderr, the body to stdout, so ``> file`` keeps only the body.
-Like curl without ``-L``, a redirect is shown, not followed. Exit status: 0 for a 2xx reply,
-1 for any other status, 2 for a usage or transport error.
+Like curl without ``-L``, a redirect is shown, not followed; a refused reply's problem report
+(§3.2) is summed up in one line after it. Exit status: 0 for a 2xx reply, 1 for any other
+status, 2 for a usage or transport error.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .common import (
     parse_pairs,
     sign_as_told,
 )
+from .problem import describe
 from .sign import BODY_METHODS
 from .transports import TRANSPORT_NAMES, make_transport
 
@@ -109,6 +111,10 @@ def show(response: Response) -> None:
     print("\n".join(lines) + "\n", file=sys.stderr, flush=True)
     sys.stdout.buffer.write(response.body)
     sys.stdout.buffer.flush()
+    if response.body and not response.body.endswith(b"\n"):
+        # Ends the line on the terminal, so the shell prompt does not run into the body; on
+        # stderr, so that `> reply.json` still saves the body byte for byte.
+        print(file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,4 +125,8 @@ def run(args: argparse.Namespace) -> int:
     with make_transport(args.transport, timeout=args.timeout) as transport:
         response = transport.send(signed)
     show(response)
-    return 0 if response.ok else 1
+    if response.ok:
+        return 0
+    for line in describe(response.body):
+        print(f"oauthcore request: {line}", file=sys.stderr)
+    return 1

@@ -13,6 +13,8 @@ from .common import warn
 
 __all__ = ["add_parser", "run"]
 
+_MAX_PORT = 65535
+
 EXAMPLES = """\
 examples:
   oauthcore serve                     http://127.0.0.1:8080
@@ -37,7 +39,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: 8080)"
+        "--port",
+        type=_port,
+        default=8080,
+        help="port to bind; 0 picks a free one (default: 8080)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests on stderr")
     parser.add_argument(
@@ -49,6 +54,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         ),
     )
     parser.set_defaults(run=run)
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 0-65535 (argparse turns the error into a usage line, exit status 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= _MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-{_MAX_PORT})")
+    return port
 
 
 def _is_loopback(host: str) -> bool:

@@ -42,10 +42,10 @@ from .server import Endpoints, RunningProvider, make_demo_server
 
 __all__ = ["DEMO_APP_NAME", "DEMO_CONSUMER", "DEMO_USER", "DemoProvider", "DemoUser"]
 
-#: The consumer every demo provider knows (RFC 5849 §1.1); its secret is public on purpose.
 DEMO_CONSUMER = Consumer("demo-consumer-key", "demo-consumer-secret")
-#: The name the authorization page shows for ``DEMO_CONSUMER``.
+"""The consumer every demo provider knows (RFC 5849 §1.1); its secret is public on purpose."""
 DEMO_APP_NAME = "oauthcore demo app"
+"""The name the authorization page (§2.2) shows for ``DEMO_CONSUMER``."""
 _CSRF_COOKIE = "oauthcore_demo_csrf"
 
 
@@ -57,8 +57,8 @@ class DemoUser:
     screen_name: str
 
 
-#: The one resource owner of a demo provider.
 DEMO_USER = DemoUser("1", "demo-user")
+"""The one resource owner (RFC 5849 §1.1) of a demo provider, who approves on its §2.2 page."""
 
 
 class DemoProvider:

@@ -20,8 +20,9 @@ from .replies import HTTPProblem
 
 __all__ = ["DEFAULT_MAX_BODY", "request_from_environ"]
 
-#: Largest request body read, in bytes: a provider must not buffer whatever it is sent.
 DEFAULT_MAX_BODY = 1 << 20
+"""Largest request body read, in bytes (a form body is signed, §3.4.1.3): a provider must not
+buffer whatever it is sent."""
 
 # What may stay unescaped in a path: RFC 3986 pchar and "/". PATH_INFO is decoded, so anything
 # else (a "%" included: it was "%25" on the wire) is encoded again, as the client had it.

@@ -16,8 +16,8 @@ from .replies import HTTPProblem, Reply
 
 __all__ = ["VERIFIED_KEY", "ProtectedResource", "verified"]
 
-#: The environ key under which ``ProtectedResource`` puts the ``Verified`` request.
 VERIFIED_KEY = "oauthcore.verified"
+"""The environ key under which ``ProtectedResource`` puts the ``Verified`` request (§3.2)."""
 
 
 def verified(environ: WSGIEnvironment) -> Verified:
