@@ -27,7 +27,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; cryptography loads lazily a
 
     KeyObject = RSAPrivateKey | RSAPublicKey | Certificate
 
-__all__ = ["HASH_NAMES", "ExternalSign", "Passphrase", "RsaKey", "load_rsa_key"]
+__all__ = [
+    "HASH_NAMES",
+    "ExternalSign",
+    "Passphrase",
+    "PassphraseRequired",
+    "RsaKey",
+    "load_rsa_key",
+]
 
 _EXTRA_HINT = "RSA signature methods need the 'cryptography' package: pip install 'oauthcore[rsa]'"
 
@@ -45,6 +52,14 @@ _ACCEPTED = (
 )
 # The algorithm of a key that is not RSA, by the class name `cryptography` gives it.
 _OTHER_ALGORITHMS = {"EC": "an EC", "DSA": "a DSA", "Ed25519": "an Ed25519", "Ed448": "an Ed448"}
+
+
+class PassphraseRequired(ValueError):
+    """The key is encrypted (a PEM, DER or PKCS#12 file) and no passphrase was given (§3.4.3).
+
+    A ``ValueError``, so one ``except ValueError`` catches every key mistake; a program that can
+    ask for a passphrase catches this one, asks, and loads again with ``password=``.
+    """
 
 
 @contextlib.contextmanager
@@ -288,7 +303,7 @@ def _private_key(
         # `cryptography` raises TypeError for exactly two things: no passphrase for an
         # encrypted key, and one for a key that is not encrypted.
         if password is None:
-            raise ValueError(
+            raise PassphraseRequired(
                 "rsa_key: the private key is encrypted: give its passphrase (password=...)"
             ) from None
         raise ValueError(
@@ -335,7 +350,7 @@ def _pkcs12(data: bytes, password: bytes | None) -> object:
         key, certificate, others = pkcs12.load_key_and_certificates(data, password)
     except ValueError:
         if password is None:
-            raise ValueError(
+            raise PassphraseRequired(
                 "rsa_key: the PKCS#12 file did not open without a passphrase: give its"
                 " password (password=...); or it is damaged"
             ) from None

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from oauthcore import RSA_SHA1, RSA_SHA256, RSA_SHA512, Consumer, Request, Token, check, parse, sign
 from oauthcore.methods import RsaMethod
-from oauthcore.rsa import RsaKey
+from oauthcore.rsa import PassphraseRequired, RsaKey
 from tests.conftest import KEYS, key_text
 from tests.interop.test_profiles import MASTERCARD_SIGNATURE_OF_TEXT
 
@@ -381,6 +381,22 @@ def test_every_mistake_is_a_clear_value_error(key: rsa.RSAPrivateKey) -> None:
         # Nothing of cryptography's message or data is chained to it for a log to print.
         assert caught.value.__cause__ is None
         assert caught.value.__context__ is None or caught.value.__suppress_context__
+
+
+def test_a_missing_passphrase_is_its_own_value_error(key: rsa.RSAPrivateKey) -> None:
+    # A program that can ask for a passphrase catches this one, asks, and loads again.
+    p12 = pkcs12.serialize_key_and_certificates(b"oauth", key, None, None, LOCKED)
+    for locked in (
+        key.private_bytes(PEM, PKCS8, LOCKED),
+        key.private_bytes(DER, PKCS8, LOCKED),
+        p12,
+    ):
+        with pytest.raises(PassphraseRequired):
+            RsaKey.load(locked)
+        assert RsaKey.load(locked, password=PASSPHRASE).can_sign
+    with pytest.raises(ValueError, match="wrong passphrase") as caught:
+        RsaKey.load(key.private_bytes(PEM, PKCS8, LOCKED), password="not it")
+    assert not isinstance(caught.value, PassphraseRequired)
 
 
 def test_argument_mistakes_are_type_errors(key: rsa.RSAPrivateKey) -> None:
