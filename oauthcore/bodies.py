@@ -43,7 +43,7 @@ _DIGEST_SIZES = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 @runtime_checkable
 class Readable(Protocol):
-    """A binary file: ``read(size)`` returns at most ``size`` bytes, ``b""`` at its end."""
+    """A binary file, the source of a streamed body (Body Hash §3.1): ``read(size)`` bytes."""
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to ``size`` bytes; ``b""`` at the end."""
@@ -151,7 +151,7 @@ def hash_chunks(chunks: Iterable[bytes], *algorithms: str) -> BodyDigest:
 
 
 def read_chunks(file: Readable, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """The rest of binary ``file``, ``chunk_size`` bytes at a time (one chunk in memory)."""
+    """The rest of binary ``file``, ``chunk_size`` bytes at a time (Body Hash §3.1, streamed)."""
     if not isinstance(file, Readable):
         raise TypeError(f"file must have a read(size) method, not {type(file).__name__}")
     while chunk := file.read(chunk_size):
@@ -161,7 +161,7 @@ def read_chunks(file: Readable, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]
 
 
 def rereadable(source: BodySource, chunk_size: int = CHUNK_SIZE) -> Callable[[], Iterable[bytes]]:
-    """A callable that reads ``source`` from its start each time it is called.
+    """A callable reading ``source`` from its start each time: to hash, then send (Body Hash §3.1).
 
     A binary file must be seekable: where it stands now is its start. A callable is returned as
     it is, and must give the same bytes each time.

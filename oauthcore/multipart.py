@@ -31,6 +31,7 @@ from .bodies import CHUNK_SIZE, BodySource, HashedBody, rereadable
 from .credentials import TokenKind
 from .encoding import FORM_CONTENT_TYPE, encode_form
 from .methods import HMAC_SHA1, SignatureMethod
+from .policy import DEFAULT_POLICY, VerifyPolicy
 from .records import Consumer, Pairs, PairsLike, Request, Token, to_pairs
 from .signing import Placement, sign
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; the provider side loads on 
     from .bodies import BodyDigest
     from .credentials import CredentialStore
     from .nonces import NonceStore
-    from .policy import VerifyPolicy
     from .verification import Verified
 
 __all__ = [
@@ -223,7 +223,7 @@ def sign_multipart(
     timestamp: int | str | None = None,
     version: bool = True,
 ) -> tuple[Request, Iterable[bytes]]:
-    """Sign ``request`` with ``body`` as ``multipart`` says; return it and the body to send.
+    """Sign ``request`` with ``body`` as ``multipart`` says (§3.4.1.3.1); return both to send.
 
     The request returned carries the ``Content-Type`` with the boundary and no body: stream the
     iterable returned as its body. With ``BODY_HASH`` it is a ``HashedBody``, so the bytes sent
@@ -270,7 +270,8 @@ def verify_multipart(
     text_fields: PairsLike = (),
     body_digest: BodyDigest | None = None,
     token_kind: TokenKind | None = TokenKind.ACCESS,
-    policy: VerifyPolicy | None = None,
+    token_optional: bool = False,
+    policy: VerifyPolicy = DEFAULT_POLICY,
     now: float | None = None,
 ) -> Verified:
     """``verify`` a multipart request (received without its body) as ``multipart`` says (§3.2).
@@ -281,14 +282,14 @@ def verify_multipart(
     """
     from .errors import ParameterAbsent
     from .parsing import parse
-    from .policy import DEFAULT_POLICY
     from .verification import verify
 
     mode = _policy(multipart)
     options: dict[str, Any] = {
-        "policy": DEFAULT_POLICY if policy is None else policy,
+        "policy": policy,
         "now": now,
         "token_kind": token_kind,
+        "token_optional": token_optional,
     }
     if mode is MultipartPolicy.TEXT_FIELDS:
         return verify(as_signed_form(request, text_fields), credentials, nonces, **options)
