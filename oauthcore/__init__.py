@@ -16,6 +16,8 @@ The top level holds what most programs use: the records, ``sign``, ``verify`` (`
   the primitives: percent-encoding (§3.6), the base string (§3.4.1), the Authorization header
   (§3.5.1), nonces, timestamps and the body hash (§3.3)
 - ``oauthcore.policy``: ``DEFAULT_POLICY`` and ``DEFAULT_METHODS`` (§3.2)
+- ``oauthcore.bodies``, ``oauthcore.multipart``: streamed bodies and their ``oauth_body_hash``;
+  multipart/form-data signed by a declared policy
 
 Nothing here opens a socket or imports an HTTP library; ``transports`` sends what this signs.
 """
