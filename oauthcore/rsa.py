@@ -99,7 +99,7 @@ class RsaKey:
     @classmethod
     def load(
         cls,
-        data: str | bytes | bytearray | memoryview | KeyObject,
+        data: RsaKey | str | bytes | bytearray | memoryview | KeyObject,
         *,
         password: Passphrase | None = None,
     ) -> RsaKey:
@@ -107,8 +107,10 @@ class RsaKey:
 
         PEM (PKCS#1, PKCS#8, encrypted with ``password``), DER, PKCS#12 (``.p12``, its key, else
         its certificate) and X.509 certificates (PEM or DER): the format is told from the data.
-        RFC 5849 §3.4.3 leaves key distribution to the provider.
+        An ``RsaKey`` is returned as it is. RFC 5849 §3.4.3 leaves key distribution to the provider.
         """
+        if isinstance(data, RsaKey):
+            return data
         raw = _as_bytes(data)
         if raw is None:
             return cls._wrap(data)
@@ -120,7 +122,7 @@ class RsaKey:
     @classmethod
     def load_private(
         cls,
-        data: str | bytes | bytearray | memoryview | KeyObject,
+        data: RsaKey | str | bytes | bytearray | memoryview | KeyObject,
         *,
         password: Passphrase | None = None,
     ) -> RsaKey:

@@ -190,6 +190,12 @@ def test_published_keys_in_every_form(name: str, method: RsaMethod) -> None:
         assert accepted(pem_signed, form)
 
 
+def test_a_loaded_key_is_taken_as_it_is(key: rsa.RSAPrivateKey) -> None:
+    loaded = RsaKey.load(key)
+    assert RsaKey.load(loaded) is loaded
+    assert RsaKey.load_private(loaded) is loaded
+
+
 def test_published_public_key_verifies_only() -> None:
     # oauthlib's endpoint-test public key: a provider's copy of a consumer key, nothing more.
     pem = key_text("oauthlib_endpoint_public.pub.pem")
