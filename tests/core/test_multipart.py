@@ -176,6 +176,30 @@ def test_any_text_is_a_field_or_a_clear_error(name: str, value: str) -> None:
     assert "UTF-8 can encode" in message
 
 
+@given(st.text(st.characters()), st.text(st.characters()))
+def test_no_name_can_inject_a_header_or_a_part(name: str, filename: str) -> None:
+    # Names and file names from all of Unicode, surrogates included: either refused, or each
+    # stays inside its one quoted header value, and the body has exactly its two parts.
+    try:
+        parts: list[Field | FilePart] = [
+            Field(name, "v"),
+            FilePart(name, lambda: [b"content"], filename),
+        ]
+    except ValueError as exc:
+        message = str(exc)
+    else:
+        encoded = b"".join(MultipartBody(parts, boundary="fuzz-boundary"))
+        heads = encoded.split(b"--fuzz-boundary\r\n")[1:]
+        assert len(heads) == 2
+        assert encoded.endswith(b"\r\n--fuzz-boundary--\r\n")
+        for head in heads:
+            headers = head.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+            assert all(line.startswith(b"Content-") for line in headers)
+            assert headers[0].count(b'"') == (2 if len(headers) == 1 else 4)
+        message = "UTF-8 can encode"
+    assert "UTF-8 can encode" in message
+
+
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
