@@ -17,6 +17,8 @@ The top level holds what most programs use: the records, ``sign``, ``verify`` (`
   (§3.5.1), nonces, timestamps and the body hash (§3.3)
 - ``oauthcore.policy``: ``DEFAULT_POLICY`` and ``DEFAULT_METHODS`` (§3.2)
 - ``oauthcore.diagnosis``: why a signature was refused, two base strings compared (§3.4.1)
+- ``oauthcore.bodies``, ``oauthcore.multipart``: streamed bodies and their ``oauth_body_hash``;
+  multipart/form-data signed by a declared policy
 
 Nothing here opens a socket or imports an HTTP library; ``transports`` sends what this signs.
 """

@@ -78,6 +78,12 @@ class VerifyPolicy:
     reveal_unknown_consumer: bool = field(default=False, validator=_check_flag)
     reveal_base_string: bool = field(default=False, validator=_check_flag)
 
+    @property
+    def body_hash_algorithms(self) -> tuple[str, ...]:
+        """The body hashes of the accepted methods: what to hash a streamed body with (§3.2)."""
+        found = (method.body_hash_algorithm for method in self.methods.values())
+        return tuple(dict.fromkeys(name for name in found if name is not None))
+
 
 DEFAULT_POLICY = VerifyPolicy()
 """Every built-in method, a 300-second window, PLAINTEXT over https only, unknown keys hidden

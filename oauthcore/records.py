@@ -183,8 +183,10 @@ def _content_type(headers: Headers) -> str | None:
 class Consumer:
     """The client's credentials: consumer key, shared secret and, for RSA, a key (RFC 5849 §1.1).
 
-    ``rsa_key`` takes PEM text, an ``RsaKey`` or a loaded `cryptography` key; it is parsed here,
-    once. A private key signs; a public key or certificate lets a provider verify.
+    ``rsa_key`` takes unencrypted PEM or DER, a loaded `cryptography` key, or an ``RsaKey``
+    (``RsaKey.load(data, password=...)`` for encrypted PEM and PKCS#12, ``RsaKey.external`` for a
+    KMS or HSM); it is parsed here, once. A private key signs; a public key or certificate lets a
+    provider verify.
     """
 
     key: str = field(validator=_nonempty_str("Consumer key"))

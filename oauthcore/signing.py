@@ -12,13 +12,16 @@ import enum
 import time
 from binascii import b2a_base64
 from bisect import bisect_left
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
 from .encoding import FORM_CONTENT_TYPE, ITEM_SEPARATOR, OAUTH_ITEMS_END, percent_encode
 from .header import is_oauth_authorization, render_authorization
 from .methods import HMAC_SHA1, HmacMethod, PlaintextMethod, RsaMethod, SignatureMethod
 from .records import Consumer, Request, Token
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; a streamed body's digest loads its module
+    from .bodies import BodyDigest
 
 __all__ = ["Placement", "hash_body", "make_nonce", "make_timestamp", "sign"]
 
@@ -88,7 +91,7 @@ def sign(
     verifier: str | None = None,
     nonce: str | None = None,
     timestamp: int | str | None = None,
-    body_hash: bool | None = None,
+    body_hash: bool | BodyDigest | None = None,
     version: bool = True,
 ) -> Request:
     """Return a copy of ``request`` signed for ``consumer`` (and ``token``) (RFC 5849 §3.1-§3.5).
@@ -96,7 +99,8 @@ def sign(
     ``placement`` puts the parameters in the Authorization header (default), the query or a form
     body. ``callback`` and ``verifier`` add ``oauth_callback``/``oauth_verifier`` (§2.1, §2.3);
     ``realm`` goes in the header unsigned; ``body_hash`` adds ``oauth_body_hash`` (by default for
-    a non-form body, ``True`` always, ``False`` never); ``version=False`` omits ``oauth_version``.
+    a non-form body, ``True`` always, ``False`` never, or a ``BodyDigest`` of a body streamed
+    apart from the request, see ``oauthcore.bodies``); ``version=False`` omits ``oauth_version``.
 
     >>> signed = sign(Request("GET", "https://api.example.com/photos"), Consumer("key", "secret"))
     >>> signed.header("Authorization").startswith('OAuth oauth_consumer_key="key"')
@@ -188,7 +192,7 @@ def _protocol_parameters(
     token: Token | None,
     method: SignatureMethod,
     *,
-    body_hash: bool | None,
+    body_hash: bool | BodyDigest | None,
     callback: str | None,
     verifier: str | None,
     nonce: str | None,
@@ -217,7 +221,7 @@ def _protocol_parameters(
 
 
 def _body_hash_parameter(
-    request: Request, is_form: bool, method: SignatureMethod, body_hash: bool | None
+    request: Request, is_form: bool, method: SignatureMethod, body_hash: bool | BodyDigest | None
 ) -> list[tuple[str, str]]:
     """``[oauth_body_hash]`` if the body is hashed, else ``[]`` (RFC 5849 §3.1, Body Hash §3.1)."""
     hash_algorithm = method.body_hash_algorithm
@@ -229,7 +233,25 @@ def _body_hash_parameter(
         raise ValueError("oauth_body_hash must not be sent with a form body (Body Hash §4.1.1)")
     if hash_algorithm is None:
         raise ValueError(f"{method.name} has no body hash; use body_hash=None or False")
-    return [("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm)))]
+    if body_hash is True:
+        return [("oauth_body_hash", percent_encode(hash_body(request.body, hash_algorithm)))]
+    return [("oauth_body_hash", percent_encode(_streamed_hash(request, body_hash, hash_algorithm)))]
+
+
+def _streamed_hash(request: Request, digest: object, algorithm: str) -> str:
+    """The hash of a body streamed apart from ``request`` (Body Hash §3.1): a ``BodyDigest``."""
+    from .bodies import BodyDigest
+
+    if not isinstance(digest, BodyDigest):
+        raise TypeError(
+            f"body_hash must be None, a bool or an oauthcore.bodies.BodyDigest, not {digest!r}"
+        )
+    if request.body:
+        raise ValueError(
+            "body_hash=BodyDigest is for a body streamed apart from the Request, but this"
+            " request carries its body: use body_hash=True, or a Request without a body"
+        )
+    return digest.value(algorithm)
 
 
 def _base_string(

@@ -15,6 +15,7 @@ import functools
 import hmac
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -39,6 +40,9 @@ from .policy import DEFAULT_METHODS, DEFAULT_POLICY, Methods, VerifyPolicy
 from .records import Consumer, Request, Token
 from .redaction import preview as _preview
 from .signing import hash_body
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; a streamed body's digest loads its module
+    from .bodies import BodyDigest
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -209,12 +213,17 @@ def _finish(
     method: SignatureMethod,
     verifier: str | None,
     nonces: NonceStore | None,
+    body_digest: BodyDigest | None = None,
 ) -> None:
     """After a good signature: body hash, verifier, and only then the nonce (§3.2, §3.3)."""
     if params.body_hash is not None:
         algorithm = method.body_hash_algorithm
         assert algorithm is not None  # _check_structure refused the None case
-        expected = hash_body(request.body, algorithm)
+        expected = (
+            hash_body(request.body, algorithm)
+            if body_digest is None
+            else body_digest.value(algorithm)
+        )
         if not hmac.compare_digest(
             params.body_hash.encode("utf-8", "surrogatepass"), expected.encode("ascii")
         ):
@@ -287,6 +296,7 @@ def _authenticate(
     verifier: str | None,
     consumer_known: bool = True,
     token_known: bool = True,
+    body_digest: BodyDigest | None = None,
 ) -> None:
     """The signature, then body hash, verifier and nonce (§3.2); unknown keys refused alike.
 
@@ -311,7 +321,7 @@ def _authenticate(
         if not consumer_known:
             raise refusal from unknown
         raise refusal
-    _finish(request, params, method, verifier, nonces)
+    _finish(request, params, method, verifier, nonces, body_digest)
 
 
 def check(
@@ -324,6 +334,7 @@ def check(
     policy: VerifyPolicy = DEFAULT_POLICY,
     now: float | None = None,
     verifier: str | None = None,
+    body_digest: BodyDigest | None = None,
 ) -> None:
     """Check ``params`` (from ``parse(request)``) against the secrets you looked up (RFC 5849 §3.2).
 
@@ -331,8 +342,11 @@ def check(
     method, PLAINTEXT only over https, timestamp within ``policy.window`` seconds of ``now``
     (default: the clock), the signature in constant time, ``oauth_body_hash``, ``verifier`` (the
     one issued with a request token, §2.3), and last the nonce through ``nonces``. Returns
-    ``None`` or raises the ``OAuthError`` to answer with.
+    ``None`` or raises the ``OAuthError`` to answer with. ``body_digest`` is the hash of a body
+    read as a stream (``oauthcore.bodies``), for a ``request`` made without its body.
     """
+    if body_digest is not None:
+        _check_body_digest(request, body_digest)
     if consumer.key != params.consumer_key:
         raise ConsumerKeyUnknown(
             "the consumer given is not the one named by oauth_consumer_key (RFC 5849 §3.2)",
@@ -345,7 +359,15 @@ def check(
         )
     method = _precheck(request, params, policy, now, token_expected=token is not None)
     _authenticate(
-        request, params, method, consumer, token, policy=policy, nonces=nonces, verifier=verifier
+        request,
+        params,
+        method,
+        consumer,
+        token,
+        policy=policy,
+        nonces=nonces,
+        verifier=verifier,
+        body_digest=body_digest,
     )
 
 
@@ -359,6 +381,7 @@ def verify(
     policy: VerifyPolicy = DEFAULT_POLICY,
     now: float | None = None,
     verifier: str | None = None,
+    body_digest: BodyDigest | None = None,
 ) -> Verified:
     """Parse, look up the secrets in ``credentials`` and check, in one call (RFC 5849 §3.2).
 
@@ -368,6 +391,7 @@ def verify(
     lets requests without one through. ``nonces=None`` turns replay protection off, and must be
     said outright. An unknown consumer is refused as a bad signature (``SignatureInvalid``
     caused by ``ConsumerKeyUnknown``) unless ``policy.reveal_unknown_consumer``.
+    ``body_digest`` is the hash of a body read as a stream, as for ``check``.
 
     >>> verified = verify(request, store, MemoryNonceStore())  # doctest: +SKIP
     >>> verified.consumer.key, verified.token.key  # doctest: +SKIP
@@ -375,6 +399,8 @@ def verify(
     """
     if token_kind is not None and not isinstance(token_kind, TokenKind):
         raise TypeError(f"token_kind must be a TokenKind or None, not {token_kind!r}")
+    if body_digest is not None:  # tested here: the common call pays no function call for it
+        _check_body_digest(request, body_digest)
     params = parse(request)
     method = _precheck(
         request,
@@ -406,5 +432,21 @@ def verify(
         verifier=verifier,
         consumer_known=consumer_known,
         token_known=token_known,
+        body_digest=body_digest,
     )
     return Verified(consumer, found, params)
+
+
+def _check_body_digest(request: Request, body_digest: object) -> None:
+    """A streamed body's digest goes with a request made without its body (Body Hash §3.2)."""
+    from .bodies import BodyDigest
+
+    if not isinstance(body_digest, BodyDigest):
+        raise TypeError(
+            f"body_digest must be an oauthcore.bodies.BodyDigest or None, not {body_digest!r}"
+        )
+    if request.body:
+        raise ValueError(
+            "body_digest is the hash of a body read as a stream, but this request carries its"
+            " body: give one or the other"
+        )

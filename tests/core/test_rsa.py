@@ -169,10 +169,12 @@ def test_load_every_supported_form(rsa_private_pem: str, rsa_public_pem: str) ->
         key = RsaKey.load(data)
         assert key.can_sign
         assert key.key_size == 1024
+        assert key.public is not None
         assert key.public.public_numbers() == numbers
     for data in verifiers:
         key = RsaKey.load(data)
         assert not key.can_sign
+        assert key.public is not None
         assert key.public.public_numbers() == numbers
 
 
@@ -183,7 +185,7 @@ def test_encrypted_private_key_needs_its_password(rsa_private_pem: str) -> None:
         serialization.BestAvailableEncryption(b"pw"),
     )
     assert RsaKey.load(encrypted, password=b"pw").can_sign
-    with pytest.raises(ValueError, match="rsa_key: cannot load the private key"):
+    with pytest.raises(ValueError, match="rsa_key: the private key is encrypted: give its pass"):
         RsaKey.load(encrypted)
 
 
@@ -213,12 +215,12 @@ def test_key_material_never_shows(rsa_private_pem: str) -> None:
     [
         (
             "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-            "cannot load the private",
+            "cannot read this private key",
         ),
-        ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "cannot load the cert"),
-        ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "not an RSA key or cert"),
-        (b"\x30\x03\x02\x01\x00", "not an RSA key or certificate"),
-        ("", "not an RSA key or certificate"),
+        ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "cannot read this PEM"),
+        ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "cannot read this PEM"),
+        (b"\x30\x03\x02\x01\x00", "not a key or certificate"),
+        ("", "not a key or certificate"),
     ],
 )
 def test_unloadable_keys_say_so(data: str | bytes, message: str) -> None:

@@ -14,11 +14,13 @@ from collections.abc import Mapping, Sequence
 
 from oauthcore import Consumer, Placement, Request, Token, sign
 from oauthcore.methods import METHODS, RsaMethod, SignatureMethod, signature_method
+from oauthcore.rsa import PassphraseRequired, RsaKey
 
 __all__ = [
     "ENV_CONSUMER_KEY",
     "ENV_CONSUMER_SECRET",
     "ENV_RSA_KEY_FILE",
+    "ENV_RSA_KEY_PASSPHRASE",
     "ENV_TOKEN",
     "ENV_TOKEN_SECRET",
     "CommandFailed",
@@ -28,6 +30,7 @@ __all__ = [
     "add_signing_options",
     "credentials",
     "parse_pairs",
+    "rsa_key",
     "sign_as_told",
     "signing_method",
     "warn",
@@ -38,6 +41,7 @@ ENV_CONSUMER_SECRET = "OAUTH_CONSUMER_SECRET"  # noqa: S105 - the variable's nam
 ENV_TOKEN = "OAUTH_TOKEN"  # noqa: S105 - the variable's name, not a secret
 ENV_TOKEN_SECRET = "OAUTH_TOKEN_SECRET"  # noqa: S105 - the variable's name, not a secret
 ENV_RSA_KEY_FILE = "OAUTH_RSA_KEY_FILE"
+ENV_RSA_KEY_PASSPHRASE = "OAUTH_RSA_KEY_PASSPHRASE"  # noqa: S105 - the variable's name
 
 Credentials = tuple[Consumer, Token | None]
 
@@ -105,8 +109,11 @@ def add_signing_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--rsa-key",
-        metavar="PEM_FILE",
-        help=f"private key for RSA-SHA*; default: ${ENV_RSA_KEY_FILE}",
+        metavar="KEY_FILE",
+        help=(
+            "private key for RSA-SHA*: PEM, DER or PKCS#12 (.p12); default: "
+            f"${ENV_RSA_KEY_FILE}; its passphrase from ${ENV_RSA_KEY_PASSPHRASE} or a prompt"
+        ),
     )
     signing = parser.add_argument_group("signature")
     signing.add_argument(
@@ -169,22 +176,18 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
     key = args.consumer_key or env.get(ENV_CONSUMER_KEY)
     if not key:
         raise UsageError(f"no consumer key: pass --consumer-key or set {ENV_CONSUMER_KEY}")
-    rsa_pem = None
+    rsa = None
     if not needs_secrets:
         path = args.rsa_key or env.get(ENV_RSA_KEY_FILE)
         if not path:
-            raise UsageError(f"{method.name} needs --rsa-key PEM_FILE (or {ENV_RSA_KEY_FILE})")
-        try:
-            with open(path, "rb") as handle:
-                rsa_pem = handle.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read the RSA key {path!r}: {exc.strerror}") from None
+            raise UsageError(f"{method.name} needs --rsa-key KEY_FILE (or {ENV_RSA_KEY_FILE})")
+        rsa = rsa_key(path, env)
     secret = ""
     if needs_secrets or args.consumer_secret is not None:
         secret = _secret(
             args.consumer_secret, env, ENV_CONSUMER_SECRET, "--consumer-secret", "consumer secret"
         )
-    consumer = Consumer(key, secret, rsa_key=rsa_pem)
+    consumer = Consumer(key, secret, rsa_key=rsa)
     token_key = args.token or env.get(ENV_TOKEN)
     if not token_key:
         if args.token_secret is not None:
@@ -196,6 +199,34 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
             args.token_secret, env, ENV_TOKEN_SECRET, "--token-secret", "token secret"
         )
     return consumer, Token(token_key, token_secret)
+
+
+def rsa_key(path: str, env: Mapping[str, str]) -> RsaKey:
+    """The private key in file ``path`` (PEM, DER, PKCS#12) for RSA-SHA* (RFC 5849 §3.4.3).
+
+    An encrypted key's passphrase comes from the environment or a prompt that does not echo it,
+    never from the command line; a mistake is a one-line ``UsageError`` naming the file only.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read the RSA key {path!r}: {exc.strerror}") from None
+    passphrase = env.get(ENV_RSA_KEY_PASSPHRASE)
+    try:
+        try:
+            return RsaKey.load_private(data, password=passphrase)
+        except PassphraseRequired:
+            if not sys.stdin.isatty():
+                raise UsageError(
+                    f"the RSA key {path!r} is encrypted: set {ENV_RSA_KEY_PASSPHRASE}"
+                    " (or run on a terminal to be prompted)"
+                ) from None
+            passphrase = getpass.getpass(f"passphrase for {path}: ")
+            return RsaKey.load_private(data, password=passphrase)
+    except ValueError as exc:
+        # The message names the format and the mistake, never the key or the passphrase.
+        raise UsageError(f"cannot use the RSA key {path!r}: {exc}") from None
 
 
 def signing_method(args: argparse.Namespace) -> SignatureMethod:

@@ -27,6 +27,8 @@ examples:
   oauthcore sign GET https://shop.example.com/wc/v3/orders --placement query
   oauthcore sign POST https://api.example.com/oauth/request_token --callback oob
   oauthcore sign GET https://api.example.com/x --nonce n1 --timestamp 137131200 -m HMAC-SHA256
+  OAUTH_RSA_KEY_PASSPHRASE=... oauthcore sign GET https://api.example.com/x -m RSA-SHA256 \
+      --rsa-key signing-key.p12
 """
 
 

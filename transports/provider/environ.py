@@ -18,7 +18,7 @@ from oauthcore import Request
 
 from .replies import HTTPProblem
 
-__all__ = ["DEFAULT_MAX_BODY", "request_from_environ"]
+__all__ = ["DEFAULT_MAX_BODY", "content_length", "request_from_environ"]
 
 DEFAULT_MAX_BODY = 1 << 20
 """Largest request body read, in bytes (a form body is signed, §3.4.1.3): a provider must not
@@ -111,24 +111,32 @@ def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
     return headers
 
 
-def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
+def content_length(environ: WSGIEnvironment) -> int:
+    """The body's length from ``CONTENT_LENGTH`` (0 if absent); 400 if it is not a number."""
     text = environ.get("CONTENT_LENGTH") or "0"
     if not text.isdigit():
         raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
-    length = int(text)
+    return int(text)
+
+
+def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
+    length = content_length(environ)
     if length > max_body:
         raise HTTPProblem(413, f"the request body is over {max_body} bytes")
     body: bytes = environ["wsgi.input"].read(length) if length else b""
     return body
 
 
-def request_from_environ(environ: WSGIEnvironment, *, max_body: int = DEFAULT_MAX_BODY) -> Request:
+def request_from_environ(
+    environ: WSGIEnvironment, *, max_body: int = DEFAULT_MAX_BODY, read_body: bool = True
+) -> Request:
     """The ``oauthcore.Request`` a WSGI environ describes, as the client signed it (§3.4.1.2).
 
     The URL is rebuilt from ``wsgi.url_scheme`` (http or https), the ``Host`` header (else
     SERVER_NAME and SERVER_PORT), each validated, SCRIPT_NAME + PATH_INFO re-encoded and
     QUERY_STRING as received. Raises ``HTTPProblem`` 400 for an invalid scheme, host, port or
-    path, or a body that cannot be read, and 413 for a body over ``max_body``.
+    path, or a body that cannot be read, and 413 for a body over ``max_body``. With
+    ``read_body=False`` the body is left in ``wsgi.input``, to be read as a stream.
     """
     scheme = str(environ["wsgi.url_scheme"]).lower()
     if scheme not in _DEFAULT_PORTS:
@@ -149,7 +157,10 @@ def request_from_environ(environ: WSGIEnvironment, *, max_body: int = DEFAULT_MA
     url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
     try:
         return Request(
-            str(environ["REQUEST_METHOD"]), url, _headers(environ), _body(environ, max_body)
+            str(environ["REQUEST_METHOD"]),
+            url,
+            _headers(environ),
+            _body(environ, max_body) if read_body else b"",
         )
     except ValueError as exc:
         raise HTTPProblem(400, f"malformed request: {exc}") from None

@@ -249,7 +249,7 @@ def test_no_secret_and_no_terminal_is_a_usage_error(
         ),
         (
             ["GET", "https://e.example/", "--consumer-key", "k", "-m", "RSA-SHA1"],
-            "RSA-SHA1 needs --rsa-key PEM_FILE (or OAUTH_RSA_KEY_FILE)",
+            "RSA-SHA1 needs --rsa-key KEY_FILE (or OAUTH_RSA_KEY_FILE)",
         ),
         (
             [
