@@ -45,8 +45,9 @@ class ProtectedResource:
     the body, already read, is put back in ``wsgi.input``; a refused request is answered 400/401
     with ``WWW-Authenticate`` and a problem report. ``policy`` and ``token_optional`` are those of
     ``oauthcore.verify``; with ``policy.reveal_base_string`` (development only) a refused
-    signature's report carries the base string this provider computed. ``max_streamed_body`` (bytes, above ``max_body``) lets larger non-form
-    bodies in, read as a stream into a temporary file while their hash is computed.
+    signature's report carries the base string this provider computed. ``max_streamed_body``
+    (bytes, above ``max_body``) lets larger non-form bodies in, read as a stream into a temporary
+    file while their hash is computed.
     """
 
     def __init__(
