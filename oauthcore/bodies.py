@@ -34,8 +34,9 @@ __all__ = [
     "rereadable",
 ]
 
-#: How much of a file is read at a time: large enough for speed, small enough to bound memory.
 CHUNK_SIZE = 64 * 1024
+"""How much of a body is read at a time (Body Hash §3.1): large enough for speed, small enough to
+bound memory."""
 
 # The body hash algorithms of the built-in methods (Body Hash §3.2: the signature method's hash).
 _DIGEST_SIZES = {"sha1": 20, "sha256": 32, "sha512": 64}
@@ -49,9 +50,9 @@ class Readable(Protocol):
         """Up to ``size`` bytes; ``b""`` at the end."""
 
 
-#: What ``HashedBody`` reads again: a seekable binary file, or a callable that returns a fresh
-#: iterable of the same bytes each time it is called.
 BodySource = Readable | Callable[[], Iterable[bytes]]
+"""What ``HashedBody`` reads again (Body Hash §3.1): a seekable binary file, or a callable that
+returns a fresh iterable of the same bytes each time it is called."""
 
 
 class BodyChanged(ValueError):

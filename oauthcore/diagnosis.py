@@ -46,8 +46,8 @@ __all__ = [
     "split_base_string",
 ]
 
-#: The problem report field a provider in development mode puts its base string in (§3.4.1).
 BASE_STRING_FIELD = "oauth_signature_base_string"
+"""The problem report field a provider in development mode puts its base string in (§3.4.1)."""
 
 
 class Component(enum.Enum):

@@ -114,6 +114,8 @@ class FilePart:
 
 
 Part = Field | FilePart
+"""One part of a multipart/form-data body (RFC 7578 §4): a text ``Field`` or a streamed
+``FilePart``."""
 
 
 def make_boundary() -> str:

@@ -38,14 +38,15 @@ __all__ = [
 
 _EXTRA_HINT = "RSA signature methods need the 'cryptography' package: pip install 'oauthcore[rsa]'"
 
-#: The hashes of RSA-SHA1, RSA-SHA256 and RSA-SHA512, as ``RsaMethod.digest`` names them.
 HASH_NAMES = ("sha1", "sha256", "sha512")
+"""The hashes of RSA-SHA1, RSA-SHA256 and RSA-SHA512 (§3.4.3), as ``RsaMethod.digest`` names
+them."""
 
-#: A signer outside the process: the message (the base string's bytes) in, the RSASSA-PKCS1-v1_5
-#: signature out (RFC 8017 §8.2), as a KMS or an HSM computes it.
 ExternalSign = Callable[[bytes], bytes]
-#: A passphrase: bytes, or text (encoded as UTF-8).
+"""A signer outside the process: the message (the base string's bytes) in, the RSASSA-PKCS1-v1_5
+signature out (RFC 8017 §8.2), as a KMS or an HSM computes it."""
 Passphrase = bytes | str
+"""A passphrase for an encrypted key (§3.4.3): bytes, or text (encoded as UTF-8)."""
 
 _ACCEPTED = (
     "PEM (PKCS#1, PKCS#8, encrypted PKCS#8), DER, PKCS#12 or an X.509 certificate (PEM or DER)"
