@@ -23,6 +23,7 @@ from oauthcore.records import Pairs
 from oauthcore.verification import parse, verify
 
 from .environ import DEFAULT_MAX_BODY, request_from_environ
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 
 __all__ = ["TokenEndpoints"]
@@ -36,7 +37,8 @@ class TokenEndpoints:
     owner's answer. Pending authorizations live in memory, at most ``max_pending`` per consumer,
     that consumer's oldest dropped first: no consumer can push out another's. ``owner`` pairs
     given to ``authorize`` (``user_id``, ``screen_name``) are returned with the token credentials
-    and kept in the access token's ``extra``.
+    and kept in the access token's ``extra``. ``origin`` (``TrustedProxies``, ``PublicOrigin``)
+    sets the public URL behind a proxy.
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class TokenEndpoints:
         callback_allowed: Callable[[str], bool] | None = None,
         max_pending: int = 10_000,
         max_body: int = DEFAULT_MAX_BODY,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.credentials = credentials
         self.nonces = nonces
@@ -59,6 +62,7 @@ class TokenEndpoints:
             raise ValueError(f"max_pending must be at least 1, not {max_pending}")
         self.max_pending = max_pending
         self.max_body = max_body
+        self.origin = origin
         self._pending: dict[str, TemporaryCredentials] = {}
         # Each consumer's pending request tokens, oldest first (dicts keep insertion order).
         self._queues: dict[str, dict[str, None]] = {}
@@ -193,7 +197,7 @@ class TokenEndpoints:
         if environ["REQUEST_METHOD"] != "POST":
             # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
             raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
-        return request_from_environ(environ, max_body=self.max_body)
+        return request_from_environ(environ, max_body=self.max_body, origin=self.origin)
 
 
 def _credentials_reply(token: Token) -> Reply:

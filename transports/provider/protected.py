@@ -12,6 +12,7 @@ from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.verification import Verified, verify
 
 from .environ import DEFAULT_MAX_BODY, request_from_environ
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 
 __all__ = ["VERIFIED_KEY", "ProtectedResource", "verified"]
@@ -34,7 +35,8 @@ class ProtectedResource:
     The ``Verified`` result is put in ``environ["oauthcore.verified"]`` (see ``verified()``) and
     the body, already read, is put back in ``wsgi.input``; a refused request is answered 400/401
     with ``WWW-Authenticate`` and a problem report. ``policy`` and ``token_optional`` are those of
-    ``oauthcore.verify``.
+    ``oauthcore.verify``; ``origin`` (``TrustedProxies``, ``PublicOrigin``) sets the public URL
+    behind a proxy.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class ProtectedResource:
         policy: VerifyPolicy = DEFAULT_POLICY,
         token_optional: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
@@ -55,11 +58,12 @@ class ProtectedResource:
         self.policy = policy
         self.token_optional = token_optional
         self.max_body = max_body
+        self.origin = origin
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
         try:
-            request = request_from_environ(environ, max_body=self.max_body)
+            request = request_from_environ(environ, max_body=self.max_body, origin=self.origin)
             result = verify(
                 request,
                 self.credentials,
