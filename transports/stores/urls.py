@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from attrs import frozen
 
-from oauthcore import NonceStore, TokenStore
+from oauthcore import Consumer, NonceStore, TokenStore
 from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.nonces import MemoryNonceStore
 
@@ -23,9 +23,18 @@ from ..provider.pending import MemoryPendingStore, PendingStore
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["Stores", "open_stores", "sql_engine"]
+__all__ = ["ConsumerRegistry", "Stores", "memory_stores", "open_stores", "sql_engine"]
 
 _SCHEMES = "memory:, redis://, rediss://, unix://, sqlite:///, postgresql://"
+
+
+@runtime_checkable
+class ConsumerRegistry(TokenStore, Protocol):
+    """A ``TokenStore`` that also registers consumers, as every store here does (§1.1)."""
+
+    def add_consumer(self, consumer: Consumer) -> None:
+        """Register (or replace) a consumer, keyed by ``consumer.key`` (RFC 5849 §1.1)."""
+        ...
 
 
 @frozen
@@ -35,7 +44,7 @@ class Stores:
     Use it as a context manager, or call ``close()``: it closes the connections it opened.
     """
 
-    credentials: TokenStore
+    credentials: ConsumerRegistry
     pending: PendingStore
     nonces: NonceStore
     close: Callable[[], None]
@@ -51,6 +60,13 @@ class Stores:
 
 def _nothing() -> None:
     """Memory stores hold no connection."""
+
+
+def memory_stores(window: int = 300) -> Stores:
+    """One process's own stores: ``MemoryCredentialStore``, its pending table and nonces (§2)."""
+    credentials = MemoryCredentialStore()
+    pending = MemoryPendingStore(credentials)
+    return Stores(credentials, pending, MemoryNonceStore(window), _nothing, shared=False)
 
 
 def sql_engine(url: str) -> Engine:
@@ -84,9 +100,7 @@ def open_stores(url: str, *, window: int = 300, clock_skew: int = 30) -> Stores:
     install when its library is missing.
     """
     if url == "memory:":
-        credentials = MemoryCredentialStore()
-        pending = MemoryPendingStore(credentials)
-        return Stores(credentials, pending, MemoryNonceStore(window), _nothing, shared=False)
+        return memory_stores(window)
     if url.startswith(("redis://", "rediss://", "unix://")):
         from .redis import RedisCredentialStore, RedisNonceStore, connect
 
