@@ -85,19 +85,19 @@ def test_of_concurrent_first_uses_exactly_one_wins(stores: Stores) -> None:
 def test_consumers_round_trip(stores: Stores, rsa_public_pem: str) -> None:
     credentials = stores.credentials
     assert credentials.consumer(APP.key) is None
-    credentials.add_consumer(APP)  # type: ignore[attr-defined]
+    credentials.add_consumer(APP)
     assert credentials.consumer(APP.key) == APP
     rsa = Consumer("rsa-app", rsa_key=rsa_public_pem)
-    credentials.add_consumer(rsa)  # type: ignore[attr-defined]
+    credentials.add_consumer(rsa)
     found = credentials.consumer("rsa-app")
     assert found is not None
     assert found.rsa_key is not None
     assert found.rsa_key.public.public_numbers() == rsa.rsa_key.public.public_numbers()  # type: ignore[union-attr]
     # Replaced, not merged: the RSA key goes with the old record.
-    credentials.add_consumer(Consumer("rsa-app", "now-a-secret"))  # type: ignore[attr-defined]
+    credentials.add_consumer(Consumer("rsa-app", "now-a-secret"))
     assert credentials.consumer("rsa-app") == Consumer("rsa-app", "now-a-secret")
     with pytest.raises(TypeError, match=r"oauthcore\.Consumer"):
-        credentials.add_consumer("app")  # type: ignore[attr-defined]
+        credentials.add_consumer("app")  # type: ignore[arg-type]
 
 
 def test_tokens_belong_to_their_consumer_and_kind(stores: Stores) -> None:
