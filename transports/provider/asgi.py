@@ -19,6 +19,7 @@ from .aio import AnyCredentialStore, AnyNonceStore
 from .environ import DEFAULT_MAX_BODY
 from .guard import Guard
 from .protected import VERIFIED_KEY
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 from .scope import Receive, Scope, ScopeDisconnected, read_body, request_from_scope
 
@@ -76,6 +77,7 @@ class OAuthMiddleware:
     does. Stores may be sync (called in a worker thread; ``offload=False``: inline, for
     in-memory stores) or async (awaited on the loop). ``lifespan`` events pass through; a
     WebSocket handshake is refused (closed with 1008) rather than let through unverified.
+    Behind a proxy, ``origin`` (``TrustedProxies``, ``PublicOrigin``) gives the public URL.
     """
 
     def __init__(
@@ -89,8 +91,10 @@ class OAuthMiddleware:
         token_optional: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
         offload: bool = True,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.app = app
+        self.origin = origin
         self.guard = Guard(
             credentials,
             nonces,
@@ -114,7 +118,7 @@ class OAuthMiddleware:
             raise ValueError(f"OAuthMiddleware cannot protect an ASGI {kind!r} scope")
         try:
             body = await read_body(scope, receive, max_body=self.guard.max_body)
-            request = request_from_scope(scope, body)
+            request = request_from_scope(scope, body, origin=self.origin)
             result = await self.guard.verify_async(request)
         except ScopeDisconnected:
             return

@@ -21,6 +21,7 @@ from oauthcore import Request
 
 from .environ import DEFAULT_MAX_BODY
 from .hosts import DEFAULT_PORTS, host_and_port
+from .proxies import OriginPolicy
 from .replies import HTTPProblem
 
 __all__ = [
@@ -127,9 +128,21 @@ def scope_target(scope: Scope) -> str:
     return f"{path}?{query}" if query else path
 
 
-def url_from_scope(scope: Scope) -> str:
-    """The URL the client signed: ``scheme://authority/path?query`` (RFC 5849 §3.4.1.2)."""
+def url_from_scope(scope: Scope, origin: OriginPolicy | None = None) -> str:
+    """The URL the client signed: ``scheme://authority/path?query`` (RFC 5849 §3.4.1.2).
+
+    Behind a proxy, ``origin`` (``TrustedProxies``, ``PublicOrigin``) gives the public scheme
+    and authority, from the scope's ``client`` and headers.
+    """
     scheme, authority = scope_origin(scope)
+    if origin is not None:
+        client = scope.get("client")
+        named: dict[str, str] = {}
+        for name, value in _headers(scope):
+            # Repeated header lines are one comma-separated list (RFC 9110 §5.3), as in WSGI.
+            named[name] = f"{named[name]}, {value}" if name in named else value
+        peer = None if client is None else str(client[0])
+        scheme, authority = origin.origin(peer, named, scheme, authority)
     return f"{scheme}://{authority}{scope_target(scope)}"
 
 
@@ -166,13 +179,14 @@ async def read_body(scope: Scope, receive: Receive, *, max_body: int = DEFAULT_M
             return b"".join(chunks)
 
 
-def request_from_scope(scope: Scope, body: bytes) -> Request:
+def request_from_scope(scope: Scope, body: bytes, *, origin: OriginPolicy | None = None) -> Request:
     """The ``oauthcore.Request`` an ASGI ``http`` scope and its body describe (§3.4.1.2).
 
-    The URL is ``url_from_scope(scope)``; the headers are the scope's, in order. Raises
-    ``HTTPProblem`` 400 for an invalid scheme, host, port or path.
+    The URL is ``url_from_scope(scope, origin)``; the headers are the scope's, in order. Raises
+    ``HTTPProblem`` 400 for an invalid scheme, host, port or path, or a malformed header from a
+    trusted proxy.
     """
-    url = url_from_scope(scope)
+    url = url_from_scope(scope, origin)
     try:
         return Request(str(scope["method"]), url, _headers(scope), body)
     except ValueError as exc:
