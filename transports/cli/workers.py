@@ -16,7 +16,7 @@ from .._extras import missing_extra
 from ..demo import DemoProvider
 from ..stores.urls import open_stores
 
-__all__ = ["gunicorn_options", "provider_factory", "serve_workers"]
+__all__ = ["application", "gunicorn_options", "provider_factory", "serve_workers"]
 
 # The path without the query: a query may carry a verifier or a PLAINTEXT signature (§3.4.4).
 _ACCESS_LOG = '%(h)s "%(m)s %(U)s" %(s)s %(b)s'
@@ -41,10 +41,9 @@ def gunicorn_options(host: str, port: int, workers: int, *, quiet: bool) -> dict
     }
 
 
-def serve_workers(store: str, options: dict[str, Any]) -> None:
-    """Run gunicorn with ``options``, each worker serving a provider over ``store``, until stopped.
-
-    Raises ``ImportError`` naming the ``serve`` extra when gunicorn is not installed.
+def application(store: str, options: dict[str, Any]) -> Any:
+    """The gunicorn application: ``options`` as its settings, a provider over ``store`` in each
+    worker. Raises ``ImportError`` naming the ``serve`` extra when gunicorn is not installed.
     """
     try:
         from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -53,11 +52,20 @@ def serve_workers(store: str, options: dict[str, Any]) -> None:
     load = provider_factory(store, secrets.token_bytes(32))
 
     class Application(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
-        def load_config(self) -> None:  # pragma: no cover - in gunicorn's arbiter: CLI test
+        def load_config(self) -> None:
             for name, value in options.items():
                 self.cfg.set(name, value)
 
-        def load(self) -> DemoProvider:  # pragma: no cover - in each forked worker: CLI test
+        def load(self) -> DemoProvider:
             return load()
 
-    Application().run()  # pragma: no cover - gunicorn's arbiter, run by the CLI test
+    return Application()
+
+
+def serve_workers(store: str, options: dict[str, Any]) -> None:  # pragma: no cover - see below
+    """Run the gunicorn application until stopped (RFC 5849 §2 served by several processes).
+
+    Not run in-process by the tests (it forks and takes over signals): the CLI test runs it in a
+    real process; ``application`` is tested in-process.
+    """
+    application(store, options).run()
