@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar, cast
 
 from oauthcore import Consumer, CredentialStore, NonceStore, Request, Token, TokenKind
@@ -82,6 +82,16 @@ class _BlockingNonces(_Blocking):
         return self.wait(self.store.use(consumer_key, token, timestamp, nonce))
 
 
+def _outcome(run: Callable[[], Verified]) -> tuple[Verified | None, Exception | None]:
+    """``run()``'s result or error, as a value. The error is raised again in the coroutine: an
+    exception surfacing through an awaited future loses the awaiting frames from line tracing
+    on Python 3.11 (coverage stops seeing them), one raised in the coroutine does not."""
+    try:
+        return run(), None
+    except Exception as error:
+        return None, error
+
+
 def _sync_credentials(
     store: AnyCredentialStore, loop: asyncio.AbstractEventLoop
 ) -> CredentialStore | None:
@@ -128,5 +138,8 @@ async def verify_async(
         verifier=verifier,
     )
     if offload or bridged_credentials is not None or bridged_nonces is not None:
-        return await asyncio.to_thread(run)
+        result, error = await asyncio.to_thread(_outcome, run)
+        if error is not None:
+            raise error
+        return cast(Verified, result)
     return run()
