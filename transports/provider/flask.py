@@ -21,6 +21,7 @@ from .._extras import missing_extra
 from .aio import AnyCredentialStore, AnyNonceStore
 from .environ import DEFAULT_MAX_BODY, request_from_environ
 from .guard import Guard
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ class FlaskOAuth:
     ``oauth = FlaskOAuth(app, credentials, nonces)`` (or ``FlaskOAuth(None, ...)`` then
     ``init_app(app)``). A verified request is at ``flask.g.oauth`` (or ``verified()``); a refused
     one is answered 400/401 with ``WWW-Authenticate`` and a problem report before the view runs.
-    ``realm``, ``policy``, ``token_optional`` and ``max_body`` are those of ``ProtectedResource``.
+    ``realm``, ``policy``, ``token_optional``, ``max_body`` and ``origin`` (behind a proxy) are
+    those of ``ProtectedResource``.
     The stores must be sync: Flask views run in a worker thread, not on an event loop.
     """
 
@@ -84,8 +86,10 @@ class FlaskOAuth:
         policy: VerifyPolicy = DEFAULT_POLICY,
         token_optional: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
+        origin: OriginPolicy | None = None,
     ) -> None:
         _flask()
+        self.origin = origin
         self.guard = Guard(
             credentials,
             nonces,
@@ -108,7 +112,10 @@ class FlaskOAuth:
         request = _flask().request
         environ = {**request.environ, "wsgi.input": _CachedBody(request)}
         try:
-            return self.guard.verify(request_from_environ(environ, max_body=self.guard.max_body))
+            rebuilt = request_from_environ(
+                environ, max_body=self.guard.max_body, origin=self.origin
+            )
+            return self.guard.verify(rebuilt)
         except (HTTPProblem, OAuthError) as error:
             return self.guard.refusal(error)
 

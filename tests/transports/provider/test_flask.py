@@ -23,6 +23,7 @@ from oauthcore import (
 )
 from transports.adapters.urllib3 import Urllib3Transport
 from transports.provider.flask import FlaskOAuth, verified
+from transports.provider.proxies import PublicOrigin
 
 from ...servers import serve
 
@@ -204,3 +205,11 @@ def test_through_a_real_wsgi_server() -> None:
         assert response.status == 200
         assert json.loads(response.body)["consumer"] == "ck"
         assert transport.send(request).status == 401
+
+
+def test_behind_a_proxy_the_public_origin_is_verified() -> None:
+    client = make_app(origin=PublicOrigin("https://api.example.com")).test_client()
+    request = sign(Request("GET", "https://api.example.com/resource"), CONSUMER, ACCESS)
+    response = client.get("/resource", headers=list(request.headers))
+    assert response.status_code == 200
+    assert send(client, signed("/resource")).status_code == 401
