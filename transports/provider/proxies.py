@@ -15,6 +15,7 @@ one left-to-right pass. ``PublicOrigin`` skips all of this: the application stat
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -95,6 +96,10 @@ def parse_forwarded(text: str) -> list[dict[str, str]]:
     return [element for element in elements if element]
 
 
+# Parsing an address with ipaddress costs microseconds, and a provider sees the same few proxies
+# on every request: a bounded cache keeps that cost off the hot path (a flood of new addresses
+# only turns it over).
+@functools.lru_cache(maxsize=4096)
 def _address(node: str) -> _Address | None:
     """The IP address of an RFC 7239 §6 node (``192.0.2.1:80``, ``[2001:db8::1]``), if any."""
     if node.startswith("["):
