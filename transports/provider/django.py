@@ -51,7 +51,7 @@ def _django() -> None:
 
 
 def configured_guard() -> Guard:
-    """The ``Guard`` named by the setting ``OAUTHCORE_GUARD``: an object or its dotted path."""
+    """The ``Guard`` (RFC 5849 §3.2) the setting ``OAUTHCORE_GUARD`` names, or its dotted path."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.utils.module_loading import import_string
@@ -130,7 +130,7 @@ def check(request: HttpRequest) -> Verified | HttpResponse:
 
 
 async def acheck(request: HttpRequest) -> Verified | HttpResponse:
-    """``check`` from a coroutine: sync stores run in a worker thread, async ones awaited."""
+    """``check`` from a coroutine (§3.2): sync stores run in a worker thread, async ones awaited."""
     guard = configured_guard()
     try:
         return await guard.verify_async(_oauth_request(request, guard))

@@ -50,7 +50,7 @@ _DECODED_PATH_SAFE = "/:@!$&'()*+,;="
 
 
 class ScopeDisconnected(Exception):
-    """The client went away before its whole body arrived: there is nobody left to answer."""
+    """The client left before its whole body (RFC 9110 §6.4) arrived: nobody is left to answer."""
 
 
 def _shown(text: str) -> str:
@@ -157,7 +157,7 @@ def _content_length(scope: Scope, max_body: int) -> None:
 
 
 async def read_body(scope: Scope, receive: Receive, *, max_body: int = DEFAULT_MAX_BODY) -> bytes:
-    """The request body, at most ``max_body`` bytes, from ``http.request`` events (ASGI 3).
+    """The request body (RFC 9110 §6.4), at most ``max_body`` bytes, from ASGI ``http.request``.
 
     Raises ``HTTPProblem`` 400 for a malformed ``Content-Length``, 413 for a body over
     ``max_body`` (announced or streamed), and ``ScopeDisconnected`` if the client leaves first.
