@@ -151,3 +151,29 @@ def test_content_length_is_checked_before_reading(length: bytes, status: int, me
 def test_disconnect_before_the_end() -> None:
     with pytest.raises(ScopeDisconnected):
         read(scope_for(), [{"type": "http.disconnect"}])
+
+
+@given(
+    raw_path=st.binary(max_size=60),
+    query=st.binary(max_size=60),
+    method=st.text(st.characters(), min_size=1, max_size=10),
+    headers=st.lists(st.tuples(st.binary(max_size=20), st.binary(max_size=40)), max_size=4),
+)
+def test_hostile_scopes_are_a_request_on_the_same_origin_or_a_400(
+    raw_path: bytes, query: bytes, method: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    headers = [(name.lower(), value) for name, value in headers if name.lower() != b"host"]
+    scope = scope_for(
+        raw_path=raw_path, query_string=query, method=method, headers=[(b"host", b"h.test")]
+    )
+    scope["headers"] += headers
+    try:
+        request = request_from_scope(scope, b"")
+    except HTTPProblem as problem:
+        refused: HTTPProblem | None = problem
+    else:
+        refused = None
+        # Whatever the path and query held, the signed URL stays on the host the client named.
+        assert request.base_string_uri.startswith("http://h.test/")
+        assert "#" not in request.url
+    assert refused is None or refused.status == 400
