@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import cast
 
 from attrs import field, frozen
+from attrs.validators import instance_of, optional
 
 from oauthcore import CredentialStore, NonceStore, OAuthError, Request, TokenKind
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
@@ -43,8 +44,9 @@ class Guard:
 
     credentials: AnyCredentialStore
     nonces: AnyNonceStore | None
-    realm: str | None = None
-    policy: VerifyPolicy = DEFAULT_POLICY
+    realm: str | None = field(default=None, validator=optional(instance_of(str)))
+    # Checked here, not at the first request: a wrong argument fails when the app starts.
+    policy: VerifyPolicy = field(default=DEFAULT_POLICY, validator=instance_of(VerifyPolicy))
     token_optional: bool = False
     max_body: int = field(default=DEFAULT_MAX_BODY, validator=_positive)
     offload: bool = True

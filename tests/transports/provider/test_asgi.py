@@ -418,9 +418,13 @@ def test_app_reads_the_body_then_the_client_events() -> None:
     ]
 
 
-def test_bad_max_body() -> None:
+def test_bad_arguments_fail_at_construction() -> None:
     with pytest.raises(ValueError, match="max_body must be a whole number of bytes"):
         OAuthMiddleware(never, credentials(), None, max_body=-1)
+    with pytest.raises(TypeError, match="'policy' must be <class"):
+        OAuthMiddleware(never, credentials(), None, policy="strict")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="'realm' must be"):
+        OAuthMiddleware(never, credentials(), None, realm=b"api")  # type: ignore[arg-type]
 
 
 def test_two_host_headers_are_a_400() -> None:
