@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces")
+SUITES = ("sign", "verify", "client", "imports", "nonces", "stores")
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:
