@@ -103,6 +103,13 @@ def create_tables(engine: Engine) -> None:
     METADATA.create_all(engine)
 
 
+def _single_statements(engine: Engine) -> Engine:
+    """The engine in autocommit: an operation of one statement is atomic by itself, and sends
+    no BEGIN, COMMIT or ROLLBACK round trip around it.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 class _Pruner:
     """Runs ``prune`` at most once per ``interval`` seconds from the writers of one store."""
 
@@ -155,6 +162,7 @@ class SqlNonceStore:
             self._insert = sqlite.insert(NONCES).on_conflict_do_nothing().returning(NONCES.c.scope)
         else:
             raise ValueError(f"the SQL stores run on SQLite and PostgreSQL, not {dialect}")
+        self._single = _single_statements(engine)
 
     def use(self, consumer_key: str, token: str | None, timestamp: int, nonce: str) -> bool:
         """Record the nonce; ``False`` for a replay (§3.3). One ``INSERT``, atomic."""
@@ -162,7 +170,7 @@ class SqlNonceStore:
         if self._pruner.due(now):
             self.prune(now)
         row = {"scope": digest(consumer_key, token, timestamp, nonce), "expires_at": now + self.ttl}
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             # RETURNING rather than rowcount, which drivers may not report for an upsert.
             return connection.execute(self._insert, row).first() is not None
 
@@ -170,12 +178,12 @@ class SqlNonceStore:
         """Delete the nonces no request can reuse any more; returns how many (§3.3)."""
         # Another host's clock may be behind by clock_skew: keep its rows as long as it needs them.
         oldest = (time.time() if now is None else now) - self.clock_skew
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             return connection.execute(delete(NONCES).where(NONCES.c.expires_at < oldest)).rowcount
 
     def __len__(self) -> int:
         """How many nonces the table holds now, expired ones not yet pruned included."""
-        with self.engine.connect() as connection:
+        with self._single.connect() as connection:
             return connection.execute(select(func.count()).select_from(NONCES)).scalar_one()
 
     def __repr__(self) -> str:
@@ -200,6 +208,7 @@ class SqlCredentialStore:
         self.engine = engine
         self.pending_ttl = check_ttl("pending_ttl", pending_ttl)
         self._pruner = _Pruner(prune_interval)
+        self._single = _single_statements(engine)
 
     def add_consumer(self, consumer: Consumer) -> None:
         """Register (or replace) a consumer, keyed by ``consumer.key`` (RFC 5849 §1.1)."""
@@ -251,7 +260,7 @@ class SqlCredentialStore:
     def _row(self, kind: TokenKind, token_key: str) -> dict[str, str] | None:
         if not storable(token_key):
             return None
-        with self.engine.connect() as connection:
+        with self._single.connect() as connection:
             row = connection.execute(select(TOKENS).where(self._live(kind, token_key))).first()
         return None if row is None else _text_fields(row._mapping)
 
@@ -267,7 +276,7 @@ class SqlCredentialStore:
         if not storable(consumer_key, token_key):
             return False
         condition = and_(self._live(kind, token_key), TOKENS.c.consumer == consumer_key)
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             return connection.execute(delete(TOKENS).where(condition)).rowcount == 1
 
     def add_pending(self, temporary: TemporaryCredentials) -> None:
@@ -293,7 +302,7 @@ class SqlCredentialStore:
             .values(verifier=verifier, owner=pairs_text(owner))
             .returning(*TOKENS.c)
         )
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             row = connection.execute(statement).first()
         return None if row is None else temporary_from(_text_fields(row._mapping))[0]
 
@@ -304,7 +313,7 @@ class SqlCredentialStore:
         statement = (
             delete(TOKENS).where(self._live(TokenKind.REQUEST, token_key)).returning(*TOKENS.c)
         )
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             row = connection.execute(statement).first()
         if row is None or not row.callback:
             return None
@@ -313,7 +322,7 @@ class SqlCredentialStore:
     def prune(self, now: float | None = None) -> int:
         """Delete expired request tokens; returns how many (§2.1)."""
         moment = time.time() if now is None else now
-        with self.engine.begin() as connection:
+        with self._single.connect() as connection:
             return connection.execute(delete(TOKENS).where(TOKENS.c.expires_at < moment)).rowcount
 
     def __repr__(self) -> str:
