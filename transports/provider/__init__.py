@@ -3,7 +3,9 @@
 ``request_from_environ`` rebuilds the signed request; ``ProtectedResource`` guards an app with
 the core's ``verify``; ``TokenEndpoints`` issues temporary and token credentials; ``Reply`` and
 ``HTTPProblem`` are the answers they send; ``TrustedProxies`` and ``PublicOrigin`` say where the
-public URL comes from behind a proxy.
+public URL comes from behind a proxy. The same verification in web frameworks lives in modules
+imported on their own, each loading only its framework: ``asgi`` (``OAuthMiddleware``),
+``asgi_tokens`` (``ASGITokenEndpoints``), ``flask`` (``FlaskOAuth``) and ``django``.
 """
 
 from __future__ import annotations

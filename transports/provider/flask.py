@@ -10,8 +10,9 @@ first use (the ``flask`` extra).
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from oauthcore import OAuthError
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FlaskOAuth", "verified"]
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
+_View = TypeVar("_View", bound=Callable[..., Any])
 # Where the verified request lives for the rest of the request: flask.g.oauth.
 _G_NAME = "oauth"
 
@@ -73,7 +73,7 @@ class FlaskOAuth:
     one is answered 400/401 with ``WWW-Authenticate`` and a problem report before the view runs.
     ``realm``, ``policy``, ``token_optional``, ``max_body`` and ``origin`` (behind a proxy) are
     those of ``ProtectedResource``.
-    The stores must be sync: Flask views run in a worker thread, not on an event loop.
+    Sync and async views alike; the stores must be sync (Flask runs no shared event loop).
     """
 
     def __init__(
@@ -119,17 +119,32 @@ class FlaskOAuth:
         except (HTTPProblem, OAuthError) as error:
             return self.guard.refusal(error)
 
-    def required(self, view: Callable[_P, _R]) -> Callable[_P, _R | flask.Response]:
+    def required(self, view: _View) -> _View:
         """Decorator: run ``view`` only for a verified request, ``flask.g.oauth`` set (§3.2)."""
         module = _flask()
 
-        @functools.wraps(view)
-        def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R | flask.Response:
+        def refused_or_none() -> flask.Response | None:
             found = self.check()
             if isinstance(found, Reply):
                 answer: flask.Response = module.Response(found.body, found.status, found.headers)
                 return answer
             setattr(module.g, _G_NAME, found)
-            return view(*args, **kwargs)
+            return None
 
-        return guarded
+        if inspect.iscoroutinefunction(view):
+            # Flask runs an async view on an event loop of its own, one request at a time: the
+            # sync stores are called right there, as a sync view would call them.
+            @functools.wraps(view)
+            async def guarded_async(*args: Any, **kwargs: Any) -> Any:
+                refused = refused_or_none()
+                return refused if refused is not None else await view(*args, **kwargs)
+
+            return cast(_View, guarded_async)
+
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            refused = refused_or_none()
+            return refused if refused is not None else view(*args, **kwargs)
+
+        # The view's own type: Flask takes the refusal (a Response) from any view.
+        return cast(_View, guarded)

@@ -56,6 +56,12 @@ def make_app(**options: object) -> flask.Flask:
             body=flask.request.get_data(as_text=True),
         )
 
+    @app.route("/async")
+    @oauth.required
+    async def async_resource() -> dict[str, str]:
+        await asyncio.sleep(0)
+        return {"consumer": verified().consumer.key}
+
     @app.route("/open")
     def open_view() -> str:
         try:
@@ -213,3 +219,8 @@ def test_behind_a_proxy_the_public_origin_is_verified() -> None:
     response = client.get("/resource", headers=list(request.headers))
     assert response.status_code == 200
     assert send(client, signed("/resource")).status_code == 401
+
+
+def test_async_views(client: flask.testing.FlaskClient) -> None:
+    assert send(client, signed("/async")).json == {"consumer": "ck"}
+    assert client.get("/async").status_code == 400
