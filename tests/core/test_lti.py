@@ -20,6 +20,7 @@ from oauthcore import (
     MemoryCredentialStore,
     MemoryNonceStore,
     NonceUsed,
+    OAuthError,
     ParameterAbsent,
     ParameterRejected,
     Placement,
@@ -400,3 +401,45 @@ def test_the_return_url_carries_the_tool_messages() -> None:
         == "https://lms.example/return?course=1&lti_msg=Saved%20%26%20graded&lti_log=ok"
         "&lti_errormsg=none&lti_errorlog=e#top"
     )
+
+
+LTI_NAMES = st.sampled_from(
+    [
+        "lti_message_type",
+        "lti_version",
+        "resource_link_id",
+        "roles",
+        "context_id",
+        "context_type",
+        "launch_presentation_return_url",
+        "lis_outcome_service_url",
+        "custom_x",
+        "oauth_nonce",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.one_of(LTI_NAMES, st.text(st.characters())), st.text(st.characters())))
+)
+def test_any_form_is_a_launch_or_an_oauth_error(pairs: list[tuple[str, str]]) -> None:
+    try:
+        launch = parse_launch("key", [*LAUNCH, *pairs])
+    except OAuthError as error:
+        refused = error
+    else:
+        assert launch.return_url is None or launch.return_url.lower().startswith("http")
+        assert all(role.name for role in launch.roles)
+        return
+    assert refused.status == 400
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_posted_body_is_refused_with_an_oauth_error(body: bytes) -> None:
+    request = Request(
+        "POST", "https://tool.example/launch", [("Content-Type", FORM_CONTENT_TYPE)], body
+    )
+    with pytest.raises(OAuthError):
+        verify_launch(request, STORE, None)
