@@ -23,7 +23,7 @@ _ACCESS_LOG = '%(h)s "%(m)s %(U)s" %(s)s %(b)s'
 
 
 def provider_factory(store: str, csrf_key: bytes) -> Callable[[], DemoProvider]:
-    """What each worker calls once after the fork: a provider over its own store connections."""
+    """What each worker calls after the fork: a provider (§2) over its own store connections."""
 
     def load() -> DemoProvider:
         return DemoProvider(stores=open_stores(store), csrf_key=csrf_key)
@@ -32,7 +32,7 @@ def provider_factory(store: str, csrf_key: bytes) -> Callable[[], DemoProvider]:
 
 
 def gunicorn_options(host: str, port: int, workers: int, *, quiet: bool) -> dict[str, Any]:
-    """gunicorn settings: bind, sync workers, the access log without queries (or none)."""
+    """gunicorn settings: bind, sync workers, the access log without queries (§3.4.4) or none."""
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,

@@ -69,7 +69,7 @@ return 0
 
 
 def connect(url: str) -> redis.Redis:
-    """A redis-py client for ``redis://host:port/db`` (or ``rediss://``, ``unix://``)."""
+    """A redis-py client for the stores (§3.3): ``redis://host:port/db``, ``rediss:``, ``unix:``."""
     try:
         import redis
     except ImportError as exc:

@@ -36,7 +36,7 @@ __all__ = ["AsyncRedisCredentialStore", "AsyncRedisNonceStore", "connect"]
 
 
 def connect(url: str) -> redis.asyncio.Redis:
-    """A ``redis.asyncio`` client for ``redis://host:port/db``; ``await client.aclose()`` it."""
+    """A ``redis.asyncio`` client for the stores (§3.3) at ``redis://host:port/db``; aclose() it."""
     try:
         import redis.asyncio
     except ImportError as exc:

@@ -99,7 +99,7 @@ NONCES = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the stores' tables where they do not exist yet (``METADATA.create_all``)."""
+    """Create the stores' tables (RFC 5849 §2, §3.3) where they do not exist yet."""
     METADATA.create_all(engine)
 
 

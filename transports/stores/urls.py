@@ -70,7 +70,7 @@ def memory_stores(window: int = 300) -> Stores:
 
 
 def sql_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for a SQLite or PostgreSQL URL, set up for several processes.
+    """A SQLAlchemy engine for a SQLite or PostgreSQL URL, set up for several processes (§3.3).
 
     ``postgresql://`` uses psycopg 3; SQLite waits up to 30 s for a lock and runs in WAL mode,
     so readers do not wait for the one writer, with ``synchronous=NORMAL``: in WAL mode that
