@@ -14,6 +14,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
 from django.test import AsyncClient, Client, override_settings
@@ -32,6 +33,7 @@ from transports.provider.django import OAuthMiddleware, oauth_required
 from transports.provider.guard import Guard
 
 from ...live.test_examples_django import setup_django
+from .uvicorn_server import serve_asgi
 
 CONSUMER = Consumer("ck", "cs")
 ACCESS = Token("at", "as")
@@ -323,3 +325,14 @@ def test_missing_django_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
         OAuthMiddleware(lambda request: HttpResponse())
     with pytest.raises(ImportError, match=r"pip install 'oauthcore\[django\]'"):
         oauth_required(lambda request: HttpResponse())
+
+
+def test_through_a_real_asgi_server() -> None:
+    with serve_asgi(ASGIHandler()) as base, Urllib3Transport(timeout=10) as transport:
+        request = sign(Request("GET", f"{base}/api/async"), CONSUMER, ACCESS)
+        response = transport.send(request)
+        assert response.status == 200
+        assert json.loads(response.body)["token"] == "at"
+        again = transport.send(request)
+        assert again.status == 401
+        assert again.header("WWW-Authenticate") == 'OAuth realm="photos"'
