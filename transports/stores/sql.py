@@ -40,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from oauthcore import Consumer, Token, TokenKind
 from oauthcore.provider import TemporaryCredentials
@@ -98,9 +99,23 @@ NONCES = Table(
 )
 
 
+# Any fixed number: the key of the lock that lets one process at a time create the tables.
+_CREATE_LOCK = 5849_0001
+
+
 def create_tables(engine: Engine) -> None:
-    """Create the stores' tables (RFC 5849 §2, §3.3) where they do not exist yet."""
-    METADATA.create_all(engine)
+    """Create the stores' tables (RFC 5849 §2, §3.3) where they do not exist yet.
+
+    Safe when several workers start at once: ``IF NOT EXISTS`` inside one transaction, which
+    PostgreSQL also serializes with an advisory lock (its ``IF NOT EXISTS`` can still race).
+    """
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+        for table in METADATA.sorted_tables:
+            connection.execute(CreateTable(table, if_not_exists=True))
+            for index in sorted(table.indexes, key=lambda index: str(index.name)):
+                connection.execute(CreateIndex(index, if_not_exists=True))
 
 
 def _single_statements(engine: Engine) -> Engine:
