@@ -41,14 +41,7 @@ from ._fields import (
 if TYPE_CHECKING:
     import redis
 
-__all__ = [
-    "AUTHORIZE_SCRIPT",
-    "DEFAULT_PENDING_TTL",
-    "REMOVE_SCRIPT",
-    "RedisCredentialStore",
-    "RedisNonceStore",
-    "connect",
-]
+__all__ = ["RedisCredentialStore", "RedisNonceStore", "connect"]
 
 #: Seconds a request token stays pending before it expires (RFC 5849 §2.1 leaves it open).
 DEFAULT_PENDING_TTL = 900
