@@ -34,7 +34,6 @@ from sqlalchemy import (
     and_,
     delete,
     func,
-    insert,
     or_,
     select,
     update,
@@ -118,6 +117,30 @@ def create_tables(engine: Engine) -> None:
                 connection.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _insert_for(engine: Engine) -> Any:
+    """The dialect's ``insert``, which has ``ON CONFLICT``: SQLite's or PostgreSQL's."""
+    dialect = engine.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise ValueError(f"the SQL stores run on SQLite and PostgreSQL, not {dialect}")
+
+
+def _upsert(engine: Engine, table: Table, row: dict[str, Any]) -> None:
+    """Insert ``row``, or replace the row with its primary key: one atomic statement, so
+    workers writing the same record at once (each registering the demo consumer) all succeed.
+    """
+    keys = [column.name for column in table.primary_key]
+    statement = _insert_for(engine)(table).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in row if name not in keys},
+    )
+    with _single_statements(engine).connect() as connection:
+        connection.execute(statement)
+
+
 def _single_statements(engine: Engine) -> Engine:
     """The engine in autocommit: an operation of one statement is atomic by itself, and sends
     no BEGIN, COMMIT or ROLLBACK round trip around it.
@@ -167,16 +190,9 @@ class SqlNonceStore:
         self._pruner = _Pruner(prune_interval)
         # A replay inserts nothing rather than failing: no exception, no error in the server log;
         # only the inserting statement gets its row back.
-        dialect = engine.dialect.name
-        self._insert: Any
-        if dialect == "postgresql":
-            self._insert = (
-                postgresql.insert(NONCES).on_conflict_do_nothing().returning(NONCES.c.scope)
-            )
-        elif dialect == "sqlite":
-            self._insert = sqlite.insert(NONCES).on_conflict_do_nothing().returning(NONCES.c.scope)
-        else:
-            raise ValueError(f"the SQL stores run on SQLite and PostgreSQL, not {dialect}")
+        self._insert = (
+            _insert_for(engine)(NONCES).on_conflict_do_nothing().returning(NONCES.c.scope)
+        )
         self._single = _single_statements(engine)
 
     def use(self, consumer_key: str, token: str | None, timestamp: int, nonce: str) -> bool:
@@ -223,20 +239,18 @@ class SqlCredentialStore:
         self.engine = engine
         self.pending_ttl = check_ttl("pending_ttl", pending_ttl)
         self._pruner = _Pruner(prune_interval)
+        _insert_for(engine)  # refuses another database now, not at the first write
         self._single = _single_statements(engine)
 
     def add_consumer(self, consumer: Consumer) -> None:
         """Register (or replace) a consumer, keyed by ``consumer.key`` (RFC 5849 §1.1)."""
-        fields = consumer_fields(consumer)
-        with self.engine.begin() as connection:
-            connection.execute(delete(CONSUMERS).where(CONSUMERS.c.key == fields["key"]))
-            connection.execute(insert(CONSUMERS), fields)
+        _upsert(self.engine, CONSUMERS, dict(consumer_fields(consumer)))
 
     def consumer(self, key: str) -> Consumer | None:
         """The consumer with this key, or ``None`` (§3.2)."""
         if not storable(key):
             return None
-        with self.engine.connect() as connection:
+        with self._single.connect() as connection:
             row = connection.execute(select(CONSUMERS).where(CONSUMERS.c.key == key)).first()
         if row is None:
             return None
@@ -246,14 +260,12 @@ class SqlCredentialStore:
         now = time.time()
         if self._pruner.due(now):
             self.prune(now)
-        fields["kind"] = kind.value
-        fields["confirmed"] = bool(fields["confirmed"])
-        fields["expires_at"] = now + self.pending_ttl if kind is TokenKind.REQUEST else None
-        with self.engine.begin() as connection:
-            connection.execute(
-                delete(TOKENS).where(TOKENS.c.kind == kind.value, TOKENS.c.key == fields["key"])
-            )
-            connection.execute(insert(TOKENS), fields)
+        # Every column, so that a replaced record keeps nothing of the old one.
+        row: dict[str, Any] = {"callback": None, "verifier": None, "owner": None, **fields}
+        row["kind"] = kind.value
+        row["confirmed"] = bool(fields["confirmed"])
+        row["expires_at"] = now + self.pending_ttl if kind is TokenKind.REQUEST else None
+        _upsert(self.engine, TOKENS, row)
 
     def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
         """Record a ``kind`` token issued to ``consumer_key`` (§2.1, §2.3); request tokens

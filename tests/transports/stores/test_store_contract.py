@@ -174,3 +174,26 @@ def test_of_concurrent_authorizations_exactly_one_binds(stores: Stores) -> None:
         return pending.authorize_pending("to-bind", verifier, ()) is not None
 
     assert race(16, bind) == 1
+
+
+def test_workers_registering_the_same_records_at_once_all_succeed(stores: Stores) -> None:
+    # Every worker of a provider registers its consumers and fixed tokens as it starts.
+    credentials = stores.credentials
+
+    def register() -> bool:
+        credentials.add_consumer(APP)
+        credentials.add_token(APP.key, Token("fixed", "s"), TokenKind.ACCESS)
+        return True
+
+    assert race(16, register) == 16
+    assert credentials.consumer(APP.key) == APP
+    assert credentials.token(APP.key, "fixed", TokenKind.ACCESS) == Token("fixed", "s")
+
+
+def test_a_replaced_request_token_keeps_nothing_of_the_old_record(stores: Stores) -> None:
+    stores.pending.add_pending(pending_record("again"))
+    assert stores.pending.authorize_pending("again", "old-verifier", (("user_id", "1"),))
+    stores.pending.add_pending(pending_record("again"))
+    found = stores.pending.pending("again")
+    assert found is not None
+    assert found.verifier is None

@@ -92,6 +92,8 @@ def test_sql_runs_on_sqlite_and_postgresql_only() -> None:
     engine = SimpleNamespace(dialect=SimpleNamespace(name="mysql"))
     with pytest.raises(ValueError, match="SQLite and PostgreSQL, not mysql"):
         SqlNonceStore(engine)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="SQLite and PostgreSQL, not mysql"):
+        SqlCredentialStore(engine)  # type: ignore[arg-type]
 
 
 def test_store_urls(tmp_path: Path) -> None:
