@@ -124,8 +124,7 @@ def test_a_flood_of_replays_is_accepted_exactly_once(gunicorn: int) -> None:
 def test_with_memory_nonce_stores_each_worker_accepts_the_replay(gunicorn: int) -> None:
     accepted, refused, workers = flood(gunicorn)
     # Each worker remembers only its own nonces: the replay passes once per worker reached.
-    assert accepted > 1
-    assert accepted <= len(workers) <= WORKERS
+    assert accepted == len(workers) > 1
     assert accepted + refused == 1000
 
 
