@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces", "keys")
+SUITES = ("sign", "verify", "client", "imports", "nonces", "keys", "stores", "frameworks")
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:

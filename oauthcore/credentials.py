@@ -15,7 +15,14 @@ from typing import Protocol, runtime_checkable
 
 from .records import Consumer, Token
 
-__all__ = ["CredentialStore", "MemoryCredentialStore", "TokenKind", "TokenStore"]
+__all__ = [
+    "AsyncCredentialStore",
+    "AsyncTokenStore",
+    "CredentialStore",
+    "MemoryCredentialStore",
+    "TokenKind",
+    "TokenStore",
+]
 
 
 class TokenKind(enum.Enum):
@@ -49,6 +56,32 @@ class TokenStore(CredentialStore, Protocol):
         ...
 
     def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
+        """Forget a token; ``True`` only for the caller that removed it (single use, §2.3)."""
+        ...
+
+
+@runtime_checkable
+class AsyncCredentialStore(Protocol):
+    """``CredentialStore`` for asyncio providers: the look-ups are awaited (RFC 5849 §3.2)."""
+
+    async def consumer(self, key: str) -> Consumer | None:
+        """The consumer with this key, or ``None`` if unknown (§3.2)."""
+        ...
+
+    async def token(self, consumer_key: str, token_key: str, kind: TokenKind) -> Token | None:
+        """The ``kind`` token with this key issued to this consumer, or ``None`` (§2)."""
+        ...
+
+
+@runtime_checkable
+class AsyncTokenStore(AsyncCredentialStore, Protocol):
+    """``TokenStore`` for asyncio providers: record and forget tokens, awaited (§2.1, §2.3)."""
+
+    async def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
+        """Record a ``kind`` token issued to the consumer ``consumer_key`` (§2.1, §2.3)."""
+        ...
+
+    async def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
         """Forget a token; ``True`` only for the caller that removed it (single use, §2.3)."""
         ...
 

@@ -15,7 +15,7 @@ import heapq
 import threading
 from typing import Protocol, runtime_checkable
 
-__all__ = ["MemoryNonceStore", "NonceStore"]
+__all__ = ["AsyncNonceStore", "MemoryNonceStore", "NonceStore"]
 
 
 @runtime_checkable
@@ -27,6 +27,19 @@ class NonceStore(Protocol):
 
         Must be atomic: of two concurrent calls with the same arguments, exactly one gets ``True``.
         """
+        ...
+
+
+@runtime_checkable
+class AsyncNonceStore(Protocol):
+    """``NonceStore`` for asyncio providers: ``use`` is awaited (RFC 5849 §3.3).
+
+    The same contract: atomic, so of two concurrent calls with the same arguments exactly one
+    gets ``True``. ``transports.stores.redis_async`` has one over Redis.
+    """
+
+    async def use(self, consumer_key: str, token: str | None, timestamp: int, nonce: str) -> bool:
+        """Record the nonce; ``False`` when this combination was seen before (a replay, §3.3)."""
         ...
 
 

@@ -9,7 +9,9 @@ import sys
 from oauthcore import VerifyPolicy
 
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, server_url
+from ..stores.urls import open_stores
 from .common import warn
+from .workers import gunicorn_options, serve_workers
 
 __all__ = ["add_parser", "run"]
 
@@ -21,6 +23,11 @@ examples:
   oauthcore serve --port 0            any free port (printed)
   oauthcore serve --quiet             no request log
   oauthcore serve --reveal-base-string   401 replies carry the provider's base string
+  oauthcore serve --store sqlite:///provider.db
+                                      state kept in a SQLite file
+  oauthcore serve --store redis://127.0.0.1:6379/0 --workers 4
+                                      4 processes sharing one Redis
+                                      (pip install 'oauthcore[serve,redis]')
 """
 
 
@@ -53,6 +60,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             " base string (oauth_signature_base_string) to compare with 'oauthcore diff'"
         ),
     )
+    parser.add_argument(
+        "--store",
+        default="memory:",
+        metavar="URL",
+        help="where consumers, tokens and nonces live: memory: (default), redis://HOST:PORT/DB,"
+        " sqlite:///PATH or postgresql://USER@HOST/DB",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve from N gunicorn processes (needs a shared --store; default: 1, in-process)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -82,12 +103,55 @@ def run(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    if args.workers < 1:
+        warn("--workers must be at least 1")
+        return 2
+    if args.workers > 1:
+        return _run_workers(args)
+    try:
+        stores = open_stores(args.store)
+    except ValueError as error:
+        warn(str(error))
+        return 2
     policy = VerifyPolicy(reveal_base_string=args.reveal_base_string)
     if args.reveal_base_string:
         warn("development mode: 401 replies show the base string of each refused request")
-    provider = DemoProvider(policy=policy)
+    provider = DemoProvider(policy=policy, stores=stores)
     server = provider.make_server(args.host, args.port, log=None if args.quiet else log)
-    endpoints = Endpoints.at(server_url(server))
+    _banner(Endpoints.at(server_url(server)))
+    try:
+        server.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.server_close()
+        stores.close()
+    return 0
+
+
+def _run_workers(args: argparse.Namespace) -> int:
+    if args.port == 0:
+        warn("several workers need a port chosen with --port")
+        return 2
+    # Opened once here: a bad URL or a missing extra is told now, not by each worker.
+    try:
+        stores = open_stores(args.store)
+    except ValueError as error:
+        warn(str(error))
+        return 2
+    stores.close()
+    if not stores.shared:
+        warn("several workers need a shared --store: redis://, sqlite:/// or postgresql://")
+        return 2
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    _banner(Endpoints.at(f"http://{host}:{args.port}"))
+    serve_workers(
+        args.store, gunicorn_options(args.host, args.port, args.workers, quiet=args.quiet)
+    )
+    return 0
+
+
+def _banner(endpoints: Endpoints) -> None:
     print(
         f"oauthcore demo provider at {endpoints.base}\n"
         f"  consumer key     {DEMO_CONSUMER.key}\n"
@@ -99,10 +163,3 @@ def run(args: argparse.Namespace) -> int:
         "Press Ctrl-C to stop.",
         flush=True,
     )
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        print("Stopped.", flush=True)
-    finally:
-        server.server_close()
-    return 0

@@ -23,9 +23,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 from attrs import frozen
 
 from oauthcore import Consumer, Request
-from oauthcore.credentials import MemoryCredentialStore
 from oauthcore.encoding import append_query
-from oauthcore.nonces import MemoryNonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.provider import TemporaryCredentials, callback_url
 
@@ -37,6 +35,7 @@ from ..provider import (
     request_from_environ,
     verified,
 )
+from ..stores.urls import Stores, memory_stores
 from .pages import FORM, cookie_value, form_fields, html_message, html_page, url_origin
 from .server import Endpoints, RunningProvider, make_demo_server
 
@@ -66,7 +65,9 @@ class DemoProvider:
 
     Serve it on loopback with ``serve()`` (a background thread, for tests and other projects'
     client tests) or put it under any WSGI server. ``approve(token_key)`` is the Approve button
-    without a browser. State lives in memory and dies with the object.
+    without a browser. State lives in memory and dies with the object, unless ``stores`` (from
+    ``transports.stores.open_stores``) are shared ones: then several processes serve one
+    provider, given the same ``csrf_key`` for the authorization form.
 
     >>> with DemoProvider().serve() as running:  # doctest: +SKIP
     ...     running.endpoints.request_token
@@ -80,9 +81,15 @@ class DemoProvider:
         user: DemoUser = DEMO_USER,
         realm: str = "oauthcore demo",
         policy: VerifyPolicy = DEFAULT_POLICY,
+        stores: Stores | None = None,
+        csrf_key: bytes | None = None,
     ) -> None:
-        self.credentials = MemoryCredentialStore()
-        self.nonces = MemoryNonceStore(policy.window)
+        if stores is None:
+            stores = memory_stores(policy.window)
+        #: Where consumers, tokens, pending authorizations and nonces live.
+        self.stores = stores
+        self.credentials = stores.credentials
+        self.nonces = stores.nonces
         self.user = user
         self.realm = realm
         self._app_names: dict[str, str] = {}
@@ -93,6 +100,7 @@ class DemoProvider:
             self.nonces,
             realm=realm,
             policy=policy,
+            pending=stores.pending,
         )
         self.resource = ProtectedResource(
             self._me,
@@ -101,8 +109,9 @@ class DemoProvider:
             realm=realm,
             policy=policy,
         )
-        # Signs the authorization form's CSRF values; new with each provider, never shown.
-        self._csrf_key = secrets.token_bytes(32)
+        # Signs the authorization form's CSRF values; new with each provider unless given (the
+        # workers of one provider share it), never shown.
+        self._csrf_key = secrets.token_bytes(32) if csrf_key is None else csrf_key
 
     def add_consumer(self, consumer: Consumer, app_name: str) -> None:
         """Register a client application under the name its authorization page shows (§1.1)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -23,6 +22,8 @@ from oauthcore.records import Pairs
 from oauthcore.verification import parse, verify
 
 from .environ import DEFAULT_MAX_BODY, request_from_environ
+from .pending import MemoryPendingStore, PendingStore
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 
 __all__ = ["TokenEndpoints"]
@@ -33,10 +34,13 @@ class TokenEndpoints:
 
     ``request_token`` and ``access_token`` are WSGI applications; between them the application
     shows its own authorization page and calls ``authorize`` (or ``deny``) with the resource
-    owner's answer. Pending authorizations live in memory, at most ``max_pending`` per consumer,
-    that consumer's oldest dropped first: no consumer can push out another's. ``owner`` pairs
-    given to ``authorize`` (``user_id``, ``screen_name``) are returned with the token credentials
-    and kept in the access token's ``extra``.
+    owner's answer. Pending authorizations live in ``pending``: by default a
+    ``MemoryPendingStore`` over ``credentials``, at most ``max_pending`` per consumer, that
+    consumer's oldest dropped first (no consumer can push out another's); several workers share
+    one from ``transports.stores``. ``owner`` pairs given to ``authorize`` (``user_id``,
+    ``screen_name``) are returned with the token credentials and kept in the access token's
+    ``extra``. ``origin`` (``TrustedProxies``, ``PublicOrigin``) sets the public URL behind a
+    proxy.
     """
 
     def __init__(
@@ -49,26 +53,24 @@ class TokenEndpoints:
         callback_allowed: Callable[[str], bool] | None = None,
         max_pending: int = 10_000,
         max_body: int = DEFAULT_MAX_BODY,
+        origin: OriginPolicy | None = None,
+        pending: PendingStore | None = None,
     ) -> None:
         self.credentials = credentials
         self.nonces = nonces
         self.realm = realm
         self.policy = policy
         self.callback_allowed = callback_allowed
-        if max_pending < 1:
-            raise ValueError(f"max_pending must be at least 1, not {max_pending}")
-        self.max_pending = max_pending
         self.max_body = max_body
-        self._pending: dict[str, TemporaryCredentials] = {}
-        # Each consumer's pending request tokens, oldest first (dicts keep insertion order).
-        self._queues: dict[str, dict[str, None]] = {}
-        self._owners: dict[str, Pairs] = {}
-        self._lock = threading.Lock()
+        self.origin = origin
+        #: Where pending authorizations live (§2.1-§2.3).
+        self.pending_store: PendingStore = (
+            MemoryPendingStore(credentials, max_pending=max_pending) if pending is None else pending
+        )
 
     def pending(self, token_key: str) -> TemporaryCredentials | None:
         """The pending authorization for request token ``token_key``, or ``None`` (§2.2)."""
-        with self._lock:
-            return self._pending.get(token_key)
+        return self.pending_store.pending(token_key)
 
     def authorize(
         self, token_key: str, owner: Iterable[tuple[str, str]] = ()
@@ -79,49 +81,21 @@ class TokenEndpoints:
         show ``record.verifier``. Raises ``LookupError`` for an unknown or expired token and
         ``ValueError`` if it was already authorized.
         """
-        with self._lock:
-            temporary = self._pending.get(token_key)
-            if temporary is None:
-                raise LookupError("unknown or expired request token")
-            authorized = authorize(temporary)
-            self._pending[token_key] = authorized
-            self._owners[token_key] = tuple(owner)
-            return authorized
+        temporary = self.pending_store.pending(token_key)
+        if temporary is None:
+            raise LookupError("unknown or expired request token")
+        verifier = authorize(temporary).verifier
+        assert verifier is not None  # authorize() always issues one
+        authorized = self.pending_store.authorize_pending(token_key, verifier, tuple(owner))
+        if authorized is None:
+            # Another worker authorized, denied or exchanged it since it was read.
+            raise ValueError("these temporary credentials are no longer pending authorization")
+        return authorized
 
     def deny(self, token_key: str) -> TemporaryCredentials | None:
         """The resource owner refused: forget the request token; returns what was pending (§2.2)."""
-        with self._lock:
-            temporary = self._unlist(token_key)
-            self._owners.pop(token_key, None)
-        if temporary is not None:
-            self.credentials.remove_token(temporary.consumer_key, token_key, TokenKind.REQUEST)
-        return temporary
-
-    def _remember(self, temporary: TemporaryCredentials) -> None:
-        consumer_key, key = temporary.consumer_key, temporary.token.key
-        self.credentials.add_token(consumer_key, temporary.token, TokenKind.REQUEST)
-        with self._lock:
-            self._pending[key] = temporary
-            queue = self._queues.setdefault(consumer_key, {})
-            queue[key] = None
-            # The bound is per consumer and there is no global one: any shared cap lets one
-            # consumer's flood push out another's flows. Only consumers the credential store
-            # knows get this far, so the table holds at most max_pending times that many.
-            while len(queue) > self.max_pending:
-                old_key = next(iter(queue))
-                self._unlist(old_key)
-                self._owners.pop(old_key, None)
-                self.credentials.remove_token(consumer_key, old_key, TokenKind.REQUEST)
-
-    def _unlist(self, token_key: str) -> TemporaryCredentials | None:
-        # Callers hold the lock.
-        temporary = self._pending.pop(token_key, None)
-        if temporary is not None:
-            queue = self._queues[temporary.consumer_key]
-            del queue[token_key]
-            if not queue:
-                del self._queues[temporary.consumer_key]
-        return temporary
+        taken = self.pending_store.take_pending(token_key)
+        return None if taken is None else taken[0]
 
     def request_token(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -143,7 +117,7 @@ class TokenEndpoints:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
             return Reply.refusal(error, request, self.policy, self.realm)(start_response)
-        self._remember(temporary)
+        self.pending_store.add_pending(temporary)
         return _credentials_reply(temporary.token)(start_response)
 
     def access_token(
@@ -155,6 +129,7 @@ class TokenEndpoints:
             params = parse(request)
             token_key = params.token
             temporary = None if token_key is None else self.pending(token_key)
+            taken: list[Pairs] = []
             consumer = self.credentials.consumer(params.consumer_key)
             if token_key is None or temporary is None or consumer is None:
                 raise TokenRejected(
@@ -169,31 +144,29 @@ class TokenEndpoints:
                 temporary,
                 nonces=self.nonces,
                 policy=self.policy,
-                consume=lambda: self._consume(temporary),
+                consume=lambda: self._take(temporary.token.key, taken),
             )
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
             return Reply.refusal(error, request, self.policy, self.realm)(start_response)
-        with self._lock:
-            owner = self._owners.pop(temporary.token.key, ())
-        access = evolve(access, extra=owner)
+        access = evolve(access, extra=taken[0])
         self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
         return _credentials_reply(access)(start_response)
 
-    def _consume(self, temporary: TemporaryCredentials) -> bool:
-        key = temporary.token.key
-        with self._lock:
-            if self._unlist(key) is None:
-                return False
-        self.credentials.remove_token(temporary.consumer_key, key, TokenKind.REQUEST)
+    def _take(self, token_key: str, taken: list[Pairs]) -> bool:
+        # Atomic in every PendingStore: of two concurrent exchanges, one gets the record.
+        found = self.pending_store.take_pending(token_key)
+        if found is None:
+            return False
+        taken.append(found[1])
         return True
 
     def _post(self, environ: WSGIEnvironment) -> Request:
         if environ["REQUEST_METHOD"] != "POST":
             # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
             raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
-        return request_from_environ(environ, max_body=self.max_body)
+        return request_from_environ(environ, max_body=self.max_body, origin=self.origin)
 
 
 def _credentials_reply(token: Token) -> Reply:

@@ -9,13 +9,14 @@ provider functions; the provider modules only move bytes between them and WSGI.
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from urllib.parse import quote
 from wsgiref.types import WSGIEnvironment
 
 from oauthcore import Request
 
+from .hosts import DEFAULT_PORTS
+from .hosts import host_and_port as _host_and_port
+from .proxies import OriginPolicy
 from .replies import HTTPProblem
 
 __all__ = ["DEFAULT_MAX_BODY", "content_length", "request_from_environ"]
@@ -27,40 +28,7 @@ buffer whatever it is sent."""
 # What may stay unescaped in a path: RFC 3986 pchar and "/". PATH_INFO is decoded, so anything
 # else (a "%" included: it was "%25" on the wire) is encoded again, as the client had it.
 _PATH_SAFE = "/:@!$&'()*+,;="
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-# A Host is a host name, an IPv4 address or a bracketed IPv6 literal, and an optional port
-# (RFC 9110 §7.2, RFC 3986 §3.2.2-3.2.3). The reg-name is narrowed to RFC 3986's unreserved
-# characters: DNS has no use for sub-delims or %-escapes, and parsers disagree about them.
-_REG_NAME = re.compile(r"[A-Za-z0-9._~-]+").fullmatch
-_PORT = re.compile(r"[0-9]{1,5}").fullmatch
-# A domain name has at most 253 characters (RFC 1035 §2.3.4); then ":" and five digits.
-_MAX_AUTHORITY = 253 + 6
-
-
-def _host_and_port(authority: str) -> tuple[str, str]:
-    """The host and port (``""`` if none) of an RFC 9110 §7.2 ``uri-host [":" port]``.
-
-    Raises ``ValueError`` for anything else: userinfo, a path, query or fragment, whitespace,
-    control or non-ASCII characters, an empty host, a bad port or bracket, a zone identifier.
-    """
-    if len(authority) > _MAX_AUTHORITY:
-        raise ValueError("too long")
-    if authority.startswith("["):
-        literal, bracket, rest = authority[1:].partition("]")
-        if not bracket or "%" in literal or (rest and rest[0] != ":"):
-            raise ValueError("not an IPv6 literal")
-        ipaddress.IPv6Address(literal)  # AddressValueError is a ValueError
-        host, colon, port = f"[{literal}]", rest[:1], rest[1:]
-    else:
-        host, colon, port = authority.partition(":")
-        if not _REG_NAME(host):
-            raise ValueError("not a host name")
-        if host.rpartition(".")[2].isdigit():
-            # Browsers and resolvers read a name ending in a number as IPv4: it must be one.
-            ipaddress.IPv4Address(host)
-    if colon and not (_PORT(port) and int(port) <= 65535):
-        raise ValueError("not a port")
-    return host, port
+_DEFAULT_PORTS = DEFAULT_PORTS
 
 
 def _shown(text: str) -> str:
@@ -128,20 +96,34 @@ def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
 
 
 def request_from_environ(
-    environ: WSGIEnvironment, *, max_body: int = DEFAULT_MAX_BODY, read_body: bool = True
+    environ: WSGIEnvironment,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    origin: OriginPolicy | None = None,
+    read_body: bool = True,
 ) -> Request:
     """The ``oauthcore.Request`` a WSGI environ describes, as the client signed it (§3.4.1.2).
 
     The URL is rebuilt from ``wsgi.url_scheme`` (http or https), the ``Host`` header (else
     SERVER_NAME and SERVER_PORT), each validated, SCRIPT_NAME + PATH_INFO re-encoded and
-    QUERY_STRING as received. Raises ``HTTPProblem`` 400 for an invalid scheme, host, port or
-    path, or a body that cannot be read, and 413 for a body over ``max_body``. With
-    ``read_body=False`` the body is left in ``wsgi.input``, to be read as a stream.
+    QUERY_STRING as received. Behind a proxy, ``origin`` (``TrustedProxies`` or
+    ``PublicOrigin``) gives the public scheme and host instead, from REMOTE_ADDR and the
+    headers. Raises ``HTTPProblem`` 400 for an invalid scheme, host, port or path, a malformed
+    header from a trusted proxy, or a body that cannot be read, and 413 for a body over
+    ``max_body``. With ``read_body=False`` the body is left in ``wsgi.input``, to be read as a
+    stream.
     """
     scheme = str(environ["wsgi.url_scheme"]).lower()
     if scheme not in _DEFAULT_PORTS:
         raise HTTPProblem(400, f"wsgi.url_scheme must be http or https, not {_shown(scheme)}")
     authority = _authority(environ, scheme)
+    headers = _headers(environ)
+    if origin is not None:
+        peer = environ.get("REMOTE_ADDR")
+        named = {name.lower(): value for name, value in headers}
+        scheme, authority = origin.origin(
+            None if peer is None else str(peer), named, scheme, authority
+        )
     raw_path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
     if raw_path[:1] not in ("", "/"):
         # PEP 3333: both are empty or start with "/"; anything else would extend the authority.
@@ -159,7 +141,7 @@ def request_from_environ(
         return Request(
             str(environ["REQUEST_METHOD"]),
             url,
-            _headers(environ),
+            headers,
             _body(environ, max_body) if read_body else b"",
         )
     except ValueError as exc:

@@ -22,6 +22,7 @@ from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.verification import Verified, verify
 
 from .environ import DEFAULT_MAX_BODY, content_length, request_from_environ
+from .proxies import OriginPolicy
 from .replies import HTTPProblem, Reply
 
 __all__ = ["VERIFIED_KEY", "ProtectedResource", "verified"]
@@ -47,7 +48,8 @@ class ProtectedResource:
     ``oauthcore.verify``; with ``policy.reveal_base_string`` (development only) a refused
     signature's report carries the base string this provider computed. ``max_streamed_body``
     (bytes, above ``max_body``) lets larger non-form bodies in, read as a stream into a temporary
-    file while their hash is computed.
+    file while their hash is computed. ``origin`` (``TrustedProxies``, ``PublicOrigin``) sets the
+    public URL behind a proxy.
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class ProtectedResource:
         token_optional: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
         max_streamed_body: int = 0,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
@@ -70,6 +73,7 @@ class ProtectedResource:
         self.token_optional = token_optional
         self.max_body = max_body
         self.max_streamed_body = max_streamed_body
+        self.origin = origin
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
@@ -105,11 +109,11 @@ class ProtectedResource:
         length = content_length(environ)
         form = str(environ.get("CONTENT_TYPE", "")).lower().startswith(FORM_CONTENT_TYPE)
         if length <= self.max_body or form or not self.max_streamed_body:
-            request = request_from_environ(environ, max_body=self.max_body)
+            request = request_from_environ(environ, max_body=self.max_body, origin=self.origin)
             return request, None, io.BytesIO(request.body)
         if length > self.max_streamed_body:
             raise HTTPProblem(413, f"the request body is over {self.max_streamed_body} bytes")
-        request = request_from_environ(environ, read_body=False)
+        request = request_from_environ(environ, origin=self.origin, read_body=False)
         spool = tempfile.SpooledTemporaryFile(max_size=self.max_body)  # noqa: SIM115 - closed by _Closing
         try:
             digest = hash_chunks(
