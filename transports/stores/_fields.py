@@ -87,6 +87,14 @@ def owner_from(value: str | None) -> Pairs:
 def _public_pem(consumer: Consumer) -> str:
     if consumer.rsa_key is None:
         return ""
+    if consumer.rsa_key.public is None:
+        # An external signer given no public_key (RsaKey.external): a store keeps what a provider
+        # verifies with, and there is nothing to verify with here.
+        raise ValueError(
+            f"consumer {consumer.key!r} has an RSA signer without a public key: a store keeps the"
+            " public key the provider verifies with (RFC 5849 §3.4.3); give RsaKey.external its"
+            " public_key"
+        )
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     pem = consumer.rsa_key.public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)

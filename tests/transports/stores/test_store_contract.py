@@ -12,6 +12,7 @@ import pytest
 
 from oauthcore import Consumer, NonceStore, Token, TokenKind, TokenStore
 from oauthcore.provider import TemporaryCredentials
+from oauthcore.rsa import RsaKey
 from transports.provider.pending import PendingStore
 from transports.stores.urls import Stores
 
@@ -98,6 +99,14 @@ def test_consumers_round_trip(stores: Stores, rsa_public_pem: str) -> None:
     assert credentials.consumer("rsa-app") == Consumer("rsa-app", "now-a-secret")
     with pytest.raises(TypeError, match=r"oauthcore\.Consumer"):
         credentials.add_consumer("app")  # type: ignore[arg-type]
+    # A signer with no public key (a KMS key) can be kept in memory as it is, but a shared store
+    # keeps the public key a provider verifies with, so it says there is none.
+    signer_only = Consumer("kms-app", rsa_key=RsaKey.external(lambda message: b"", hash="sha256"))
+    if not stores.shared:
+        return
+    with pytest.raises(ValueError, match="without a public key"):
+        credentials.add_consumer(signer_only)
+    assert credentials.consumer("kms-app") is None
 
 
 def test_tokens_belong_to_their_consumer_and_kind(stores: Stores) -> None:
