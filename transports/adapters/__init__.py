@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..base import ClosableTransport
     from .httplib2 import Httplib2Transport
     from .stdlib import UrllibTransport
     from .urllib3 import Urllib3Transport
@@ -23,6 +24,28 @@ ADAPTERS = {
 }
 
 
+# The transports a Client makes when given none, best first: pooled and thread-safe, then the
+# standard library's, which is always there.
+_PREFERRED = ("Urllib3Transport",)
+
+
+def best_transport() -> ClosableTransport:
+    """The best shipped ``Transport`` installed, with its defaults (RFC 5849 §3.5).
+
+    urllib3's (pooled, thread-safe) if ``oauthcore[urllib3]`` is installed, else the standard
+    library's: what a ``Client`` made without ``transport=`` sends through.
+    """
+    for name in _PREFERRED:
+        try:
+            made: ClosableTransport = __getattr__(name)()
+        except ImportError:
+            continue
+        return made
+    from .stdlib import UrllibTransport
+
+    return UrllibTransport()
+
+
 def __getattr__(name: str) -> Any:
     if name in ADAPTERS:
         import importlib
@@ -31,4 +54,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__: list[str] = ["Httplib2Transport", "Urllib3Transport", "UrllibTransport", "WSGITransport"]
+__all__: list[str] = [
+    "Httplib2Transport",
+    "Urllib3Transport",
+    "UrllibTransport",
+    "WSGITransport",
+    "best_transport",
+]
