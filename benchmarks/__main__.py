@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks [sign|verify|client|imports|nonces|all] [options]``."""
+"""Command line: ``python -m benchmarks [sign|verify|client|imports|nonces|integrations|all]``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces")
+SUITES = ("sign", "verify", "client", "imports", "nonces", "integrations")
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:
