@@ -9,6 +9,7 @@ hop is handed what is left of it, and no hop starts once it has run out.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from typing import Any, Self
@@ -45,6 +46,11 @@ class Client(ClientBase[Transport]):
             raise TypeError(
                 f"transport must have send(request, *, timeout=None) -> Response (a Transport),"
                 f" not {type(value).__name__}"
+            )
+        if inspect.iscoroutinefunction(value.send):
+            raise TypeError(
+                f"{type(value).__name__}.send is async: give it to an AsyncClient, or give this"
+                " Client a sync transport"
             )
 
     def _best_transport(self) -> Transport:
