@@ -31,7 +31,7 @@ from transports import Client, RedirectError, Response, TransportError
 from transports.demo import DEMO_CONSUMER, DEMO_USER, DemoProvider, Endpoints
 from transports.wsgi import ProtectedResource, verified
 
-KINDS = ["urllib3", "httplib2", "urllib"]
+KINDS = ["urllib3", "httplib2", "urllib", "httpx"]
 ACCESS = Token("live-access-token", "live-access-secret", extra=[("screen_name", "demo-user")])
 
 
