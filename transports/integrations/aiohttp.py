@@ -25,11 +25,12 @@ from oauthcore.methods import SignatureMethod
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError, next_hop
-from ._common import header_pairs, make_chain
+from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError
+from ._common import header_pairs, make_chain, signing_headers
 
 try:
     from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+    from aiohttp.payload import BytesPayload
 except ImportError as exc:  # pragma: no cover - the tests run with aiohttp installed
     raise missing_extra("AiohttpMiddleware", "aiohttp") from exc
 
@@ -41,10 +42,12 @@ class _Pending:
     # The call a redirect belongs to (aiohttp hands each hop of one call the same list of
     # traces), where its chain began, how many redirects it has followed, and the flow's answer
     # for the next hop: the unsigned hop and whether it may be signed, or a refusal.
+    # ``replaced``: the body a body placement sent, which aiohttp sends again on a 307 or 308.
     call: object
     first_url: str
     redirects: int
     hop: Hop | RedirectError
+    replaced: bytes | None
 
 
 _PENDING: ContextVar[_Pending | None] = ContextVar("oauthcore_aiohttp_pending", default=None)
@@ -97,8 +100,12 @@ class AiohttpMiddleware:
         if pending is not None and pending.call is call:
             if isinstance(pending.hop, RedirectError):
                 raise pending.hop
-            first_url, redirects = pending.first_url, pending.redirects
             expected = pending.hop.request
+            if pending.replaced is not None and unsigned.body == pending.replaced:
+                # The last signature's parameters must not travel on: the hop's own body back.
+                await request.update_body(_payload(expected.body, unsigned.header("Content-Type")))
+                unsigned = await _record(request)
+            first_url, redirects = pending.first_url, pending.redirects
             sign = pending.hop.sign and (expected.method, expected.url, expected.body) == (
                 unsigned.method,
                 unsigned.url,
@@ -106,25 +113,18 @@ class AiohttpMiddleware:
             )
         else:
             first_url, redirects, sign = unsigned.url, 0, True
-        if sign:
-            await _sign_in_place(request, unsigned, self.chain.signer(unsigned))
+        replaced = (
+            await _sign_in_place(request, unsigned, self.chain.signer(unsigned)) if sign else None
+        )
         response = await handler(request)
         if response.status in REDIRECT_STATUSES and "Location" in response.headers:
-            chain = self.chain
             try:
-                hop: Hop | RedirectError = next_hop(
-                    first_url,
-                    unsigned,
-                    _response(response),
-                    redirects=redirects,
-                    max_redirects=chain.max_redirects,
-                    signed=sign,
-                    cross_origin_credentials=chain.cross_origin_credentials,
-                    allow_downgrade=chain.allow_downgrade,
+                hop: Hop | RedirectError = self.chain.next_hop(
+                    first_url, unsigned, _response(response), redirects=redirects, signed=sign
                 )
             except RedirectError as refused:
                 hop = refused
-            _PENDING.set(_Pending(call, first_url, redirects + 1, hop))
+            _PENDING.set(_Pending(call, first_url, redirects + 1, hop, replaced))
         return response
 
     def __repr__(self) -> str:
@@ -134,16 +134,27 @@ class AiohttpMiddleware:
 async def _record(request: ClientRequest) -> Request:
     body: Any = request.body
     data = body if isinstance(body, bytes) else await body.as_bytes()
-    return Request(request.method, str(request.url), header_pairs(request.headers.items()), data)
+    headers = signing_headers(request.headers.get)
+    return Request(request.method, str(request.url), headers, data)
 
 
-async def _sign_in_place(request: ClientRequest, unsigned: Request, signed: Request) -> None:
+async def _sign_in_place(
+    request: ClientRequest, unsigned: Request, signed: Request
+) -> bytes | None:
+    # Returns the new body when the signature went there (a body placement), else None.
     for name, value in signed.headers[len(unsigned.headers) :]:
         request.headers[name] = value
     if signed.url != unsigned.url:
         request.url = URL(signed.url, encoded=True)
-    if signed.body != unsigned.body:
-        await request.update_body(signed.body)
+    if signed.body == unsigned.body:
+        return None
+    await request.update_body(_payload(signed.body, signed.header("Content-Type")))
+    return signed.body
+
+
+def _payload(body: bytes, content_type: str | None) -> BytesPayload:
+    # Typed, so that aiohttp sends the same Content-Type again with a 307 or 308 hop.
+    return BytesPayload(body, content_type=content_type or "application/octet-stream")
 
 
 def _response(response: ClientResponse) -> Response:

@@ -15,7 +15,6 @@ then raises ``ValueError`` rather than return that reply. One auth serves ``http
 from __future__ import annotations
 
 from collections.abc import Generator
-from contextlib import closing
 
 from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
 from oauthcore.methods import SignatureMethod
@@ -23,7 +22,7 @@ from oauthcore.methods import SignatureMethod
 from .._extras import missing_extra
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS
-from ._common import header_pairs, make_chain
+from ._common import header_pairs, make_chain, signing_headers, without_signature
 
 try:
     import httpx
@@ -78,25 +77,29 @@ class HttpxAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Yield ``request`` signed, then each hop of its redirects (RFC 5849 §3.4, §3.5)."""
+        chain = self.chain
         unsigned = _record(request)
-        flow = self.chain.flow(unsigned)
-        with closing(flow):
-            outgoing = _sign_in_place(request, unsigned, next(flow))
-            hops = 0
-            while True:
-                response = yield outgoing
-                if len(response.history) > hops:
-                    raise ValueError(
-                        "the httpx client followed a redirect itself, sending a used signature"
-                        " again; make it with follow_redirects=False (httpx's default):"
-                        " HttpxAuth follows redirects, signing each hop afresh"
-                    )
-                if not response.has_redirect_location:
-                    return
-                # Raises RedirectError for a hop the policy refuses (a downgrade, too many).
-                hop = flow.send(_response(response))
-                outgoing = _hop(request, hop)
-                hops += 1
+        outgoing = _sign_in_place(request, unsigned, chain.signer(unsigned))
+        first_url, signed, redirects = unsigned.url, True, 0
+        while True:
+            response = yield outgoing
+            if len(response.history) > redirects:
+                raise ValueError(
+                    "the httpx client followed a redirect itself, sending a used signature"
+                    " again; make it with follow_redirects=False (httpx's default):"
+                    " HttpxAuth follows redirects, signing each hop afresh"
+                )
+            if not response.has_redirect_location:
+                return
+            if not redirects:
+                unsigned = without_signature(unsigned, outgoing.headers.multi_items())
+            # Raises RedirectError for a hop the policy refuses (a downgrade, too many).
+            hop = chain.next_hop(
+                first_url, unsigned, _response(response), redirects=redirects, signed=signed
+            )
+            unsigned, signed = hop.request, hop.sign
+            outgoing = _hop(request, chain.signer(unsigned) if signed else unsigned)
+            redirects += 1
 
     def __repr__(self) -> str:
         return f"HttpxAuth({self.chain.signer!r})"
@@ -104,12 +107,8 @@ class HttpxAuth(httpx.Auth):
 
 def _record(request: httpx.Request) -> Request:
     # requires_request_body: httpx has read the body, so .content is the bytes it sends.
-    return Request(
-        request.method,
-        str(request.url),
-        header_pairs(request.headers.multi_items()),
-        request.content,
-    )
+    headers = signing_headers(request.headers.get)
+    return Request(request.method, str(request.url), headers, request.content)
 
 
 def _sign_in_place(request: httpx.Request, unsigned: Request, signed: Request) -> httpx.Request:

@@ -22,8 +22,8 @@ from oauthcore.methods import SignatureMethod
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS, Flow
-from ._common import Chain, header_pairs, make_chain
+from ..flow import DEFAULT_MAX_REDIRECTS
+from ._common import Chain, header_pairs, make_chain, signing_headers, without_signature
 
 try:
     import requests.cookies
@@ -91,9 +91,8 @@ class RequestsAuth(AuthBase):
     def __call__(self, r: PreparedRequest) -> PreparedRequest:
         """Sign ``r`` in place and register the hook that follows its redirects (§3.4, §3.5)."""
         unsigned = _record(r)
-        flow = self.chain.flow(unsigned)
-        _sign_in_place(r, unsigned, next(flow))
-        r.hooks["response"].append(Follow(flow))
+        _sign_in_place(r, unsigned, self.chain.signer(unsigned))
+        r.hooks["response"].append(Follow(self.chain, unsigned))
         return r
 
     def __repr__(self) -> str:
@@ -103,22 +102,30 @@ class RequestsAuth(AuthBase):
 class Follow:
     """The response hook of one signed request: follows its redirects by the flow (§3.5)."""
 
-    __slots__ = ("flow",)
+    __slots__ = ("chain", "unsigned")
 
-    def __init__(self, flow: Flow[Response]) -> None:
-        self.flow = flow
+    def __init__(self, chain: Chain, unsigned: Request) -> None:
+        self.chain = chain
+        self.unsigned = unsigned
 
     def __call__(self, response: RequestsResponse, **send: Any) -> RequestsResponse:
         """``response``, or the last response of its redirect chain with the hops in history."""
-        history: list[RequestsResponse] = []
-        while response.is_redirect:
+        if not response.is_redirect:
+            return response
+        chain, first_url = self.chain, self.unsigned.url
+        unsigned = without_signature(self.unsigned, header_pairs(response.request.headers.items()))
+        signed, history = True, list[RequestsResponse]()
+        while True:
             response.content  # noqa: B018 - read, so the connection goes back to the pool
             response.close()
             # Raises RedirectError for a hop the policy refuses (a downgrade, too many).
-            hop = self.flow.send(_response(response))
+            hop = chain.next_hop(
+                first_url, unsigned, _response(response), redirects=len(history), signed=signed
+            )
+            unsigned, signed = hop.request, hop.sign
             previous = response.request
             prepared = previous.copy()
-            _replace(prepared, hop)
+            _replace(prepared, chain.signer(unsigned) if signed else unsigned)
             # Cookies are chosen afresh for the hop's URL, as requests does on a redirect.
             cookies: Any = getattr(prepared, "_cookies", None)
             _extract_cookies(cookies, previous, response.raw)
@@ -126,8 +133,8 @@ class Follow:
             history.append(response)
             response = response.connection.send(prepared, **send)
             response.history = list(history)
-        self.flow.close()
-        return response
+            if not response.is_redirect:
+                return response
 
 
 def _record(prepared: PreparedRequest) -> Request:
@@ -143,9 +150,8 @@ def _record(prepared: PreparedRequest) -> Request:
             "RequestsAuth signs a body given as bytes or str (its bytes are part of the"
             f" signature, RFC 5849 §3.4.1.3), not {type(body).__name__}; read it into bytes first"
         )
-    return Request(
-        prepared.method or "GET", prepared.url or "", header_pairs(prepared.headers.items()), body
-    )
+    headers = signing_headers(prepared.headers.get)
+    return Request(prepared.method or "GET", prepared.url or "", headers, body)
 
 
 def _sign_in_place(prepared: PreparedRequest, unsigned: Request, signed: Request) -> None:

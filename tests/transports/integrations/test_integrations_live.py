@@ -353,3 +353,32 @@ def test_reprs_hide_the_secrets() -> None:
         assert DEMO_CONSUMER.secret not in repr(auth)
         assert ACCESS.secret not in repr(auth)
         assert type(auth).__name__ in repr(auth)
+
+
+@pytest.mark.parametrize("stack", OPTION_STACKS)
+@pytest.mark.parametrize("placement", list(Placement))
+@pytest.mark.parametrize("status", [302, 307])
+def test_each_placement_through_a_redirect(
+    stack: str, base: str, placement: Placement, status: int
+) -> None:
+    # A hop is signed from the request as it was before signing: no old parameter carried over.
+    hop = f"{base}/test/hop/{status}?to=/test/echo"
+    data = echo(send(stack, "POST", hop, data={"a": "1"}, placement=placement))
+    assert data["placement"] == (
+        Placement.QUERY.value if placement is Placement.BODY and status == 302 else placement.value
+    )
+    assert data["body"].startswith(b"a=1" if status == 307 else b"")
+
+
+@pytest.mark.parametrize("stack", OPTION_STACKS)
+@pytest.mark.parametrize("placement", list(Placement))
+def test_no_parameter_of_a_signature_reaches_another_origin(
+    stack: str, base: str, elsewhere: str, placement: Placement
+) -> None:
+    seen = send(
+        stack, "POST", f"{base}/test/hop/307?to={elsewhere}/x", data={"a": "1"}, placement=placement
+    )
+    landed = seen.json()
+    assert base64.b64decode(landed["body"]) == b"a=1"
+    assert "oauth_" not in landed["query"]
+    assert "authorization" not in landed_headers(seen)
