@@ -1,4 +1,8 @@
-"""Command line: ``python -m benchmarks [sign|verify|client|imports|nonces|integrations|all]``."""
+"""Command line: ``python -m benchmarks [SUITE ...] [options]``.
+
+Suites: sign, verify, client, imports, nonces, integrations, async_client; none or ``all``:
+every one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces", "integrations")
+SUITES = ("sign", "verify", "client", "imports", "nonces", "integrations", "async_client")
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:

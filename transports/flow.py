@@ -189,6 +189,9 @@ def build_request(
     and ``json`` a JSON document (compact, UTF-8, ``Content-Type: application/json`` unless
     given), both covered by ``oauth_body_hash`` where the method has one. ``json=None``: no JSON.
     """
+    if params is None and data is None and json is None and headers is None:
+        # The common call, a URL and at most raw bytes: no query or header pairs to merge.
+        return Request(method, url, (), b"" if body is None else body)
     if json is not None:
         if data is not None or body is not None:
             raise ValueError("give one of data=, body= or json=")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import AsyncIterable, Callable, Iterator
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from oauthcore import Request
@@ -143,13 +143,24 @@ class Budget:
             self.check_size(size)
             chunks.append(chunk)
 
-    async def read_async(self, chunks: AsyncIterable[bytes], length: int | None) -> bytes:
+    async def read_async(
+        self,
+        chunks: AsyncIterable[bytes],
+        length: int | None,
+        read_all: Callable[[], Awaitable[bytes]] | None = None,
+    ) -> bytes:
         """The body, from ``chunks`` as an async HTTP library yields them, within the size cap.
 
-        ``length`` is the ``Content-Length`` to come, if known. The deadline is the caller's
-        (an ``asyncio`` timeout around the whole call, which cancels a read under way).
+        ``length`` is the ``Content-Length`` to come, if known; then ``read_all`` (the library's
+        read of exactly that many bytes), if given, reads it in one go: the cap was checked
+        first, so memory stays bounded. The deadline is the caller's (an ``asyncio`` timeout
+        around the whole call, which cancels a read under way).
         """
         self.check_length(length)
+        if length is not None and read_all is not None:
+            body = await read_all()
+            self.check_size(len(body))  # the library stops at the length; checked all the same
+            return body
         parts: list[bytes] = []
         size = 0
         async for chunk in chunks:

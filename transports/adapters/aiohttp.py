@@ -117,7 +117,9 @@ class AiohttpTransport(AsyncLimitedTransport):
                         length = body_length(
                             request.method, reply.status, reply.headers.get("Content-Length")
                         )
-                        body = await budget.read_async(reply.content.iter_any(), length)
+                        body = await budget.read_async(
+                            reply.content.iter_any(), length, reply.content.read
+                        )
                     except BaseException:
                         # Refused part-way: the connection must not serve the next request.
                         reply.close()

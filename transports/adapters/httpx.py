@@ -224,6 +224,7 @@ class AsyncHttpxTransport(AsyncLimitedTransport):
                     outgoing, stream=True, follow_redirects=False, auth=None
                 )
                 try:
+                    # Chunk by chunk, raw: httpx's aread() would decode a compressed body.
                     body = await budget.read_async(reply.aiter_raw(), _length(request, reply))
                 finally:
                     await reply.aclose()
