@@ -23,14 +23,15 @@ from oauthlib.oauth1 import (
     ResourceEndpoint,
 )
 from requests_oauthlib import OAuth1
+from requests_oauthlib import OAuth1Session as TheirSession
 
 from oauthcore import HMAC_SHA256
 from oauthcore.credentials import TokenKind
 from tests.live.test_client_live import ACCESS, provider_app
-from tests.servers import StartResponse, environ_url, serve
+from tests.servers import StartResponse, echo_app, environ_url, serve
 from tests.transports.integrations.stacks import OPTION_STACKS, STACKS, call
 from transports.demo import DEMO_CONSUMER, DemoProvider
-from transports.integrations import HttpxAuth
+from transports.integrations import HttpxAuth, OAuth1Session, RequestsAuth
 
 with warnings.catch_warnings():
     # authlib warns on importing its httpx client (it would rather have httpx2): not ours.
@@ -204,3 +205,24 @@ def test_authlib_httpx_sends_a_raw_body_empty(base: str, body: dict[str, Any]) -
     assert theirs["body"] == ""
     assert ours.status_code == 200
     assert ours.json()["body"] != ""
+
+
+def test_requests_oauthlib_redirects_as_docs_integrations_says(base: str) -> None:
+    # OAuth1 alone: requests resends its header to the same host, a used nonce, refused (401).
+    with requests.Session() as session:
+        hop = f"{base}/test/hop/302?to=/test/echo"
+        assert session.get(hop, auth=requests_oauthlib_auth(), timeout=5).status_code == 401
+        assert session.get(hop, auth=RequestsAuth(DEMO_CONSUMER, ACCESS), timeout=5).ok
+
+
+def test_requests_oauthlib_session_signs_another_host(base: str) -> None:
+    # Its OAuth1Session.rebuild_auth re-signs every hop, to another host too; ours does not.
+    with serve(echo_app) as elsewhere:
+        hop = f"{base}/test/hop/302?to={elsewhere}/x"
+        theirs = TheirSession(DEMO_CONSUMER.key, DEMO_CONSUMER.secret, ACCESS.key, ACCESS.secret)
+        ours = OAuth1Session(DEMO_CONSUMER.key, DEMO_CONSUMER.secret, ACCESS.key, ACCESS.secret)
+        with theirs, ours:
+            signed = dict(theirs.get(hop, timeout=5).json()["headers"])
+            unsigned = dict(ours.get(hop, timeout=5).json()["headers"])
+    assert signed["Authorization"].startswith("OAuth ")
+    assert "Authorization" not in unsigned
