@@ -75,7 +75,7 @@ def test_httpx_auth_signs_what_httpx_sends(
         request = httpx.Request(
             method,
             "https://api.example.com/photos",
-            params=query,
+            params=tuple(query),
             data=dict(body["data"]) if "data" in body else None,
             json=body.get("json"),
             content=body.get("content"),
