@@ -291,3 +291,13 @@ def test_httpx_auth_refuses_a_client_that_follows_redirects(echo: str) -> None:
 
     with pytest.raises(ValueError, match="follow_redirects=False"):
         asyncio.run(run())
+
+
+def test_requests_auth_carries_a_redirects_cookie(echo: str) -> None:
+    hop = f"{echo}/?status=302&set=Location:/landed&set=Set-Cookie:seen%3Dyes%3B%20Path%3D/"
+    with requests.Session() as session:
+        reply = session.get(hop, auth=RequestsAuth(CONSUMER, TOKEN), timeout=5)
+        assert session.cookies.get("seen") == "yes"
+    assert reply.json()["path"] == "/landed"
+    assert dict(reply.json()["headers"])["Cookie"] == "seen=yes"
+    assert [step.status_code for step in reply.history] == [302]
