@@ -68,7 +68,7 @@ def make_chain(
     cross_origin_credentials: bool = False,
     allow_downgrade: bool = False,
 ) -> Chain:
-    """The ``Chain`` of an integration's constructor arguments, each checked by its record."""
+    """The ``Chain`` of a plug-in's constructor arguments, each checked by its record (§3, §3.5)."""
     return Chain(
         Signer(
             consumer,
@@ -96,7 +96,7 @@ def signing_headers(get: Callable[[str], str | bytes | None]) -> list[tuple[str,
 
 
 def header_pairs(items: Iterable[tuple[str | bytes, str | bytes]]) -> list[tuple[str, str]]:
-    """A stack's header items as text pairs; bytes are Latin-1, as HTTP/1.1 carries them."""
+    """A stack's header items as text pairs, bytes read as Latin-1 as HTTP carries them (§3.5.1)."""
     return [
         (
             name if isinstance(name, str) else name.decode("latin-1"),
