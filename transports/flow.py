@@ -27,7 +27,9 @@ Every rule of the client side is written here once:
 
 from __future__ import annotations
 
+import inspect
 import json as jsonlib
+import time
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import closing
 from typing import Any, TypeVar
@@ -43,6 +45,7 @@ from oauthcore.records import HeadersLike, PairsLike
 
 from .base import Response, redact_url
 from .errors import TransportError
+from .pause import Pause
 from .redirects import is_downgrade, origin
 
 __all__ = [
@@ -153,8 +156,11 @@ class Signer:
         if self.realm is not None and self.placement is not Placement.HEADER:
             raise ValueError("realm is only sent in the Authorization header (placement=HEADER)")
 
-    def __call__(self, request: Request) -> Request:
-        """``request`` signed afresh: new nonce and timestamp (§3.3), parameters placed (§3.5)."""
+    def __call__(self, request: Request, *, timestamp: int | None = None) -> Request:
+        """``request`` signed afresh: new nonce and timestamp (§3.3), parameters placed (§3.5).
+
+        ``timestamp`` overrides the clock (a client correcting a skewed clock passes its own).
+        """
         placement = self.placement
         if placement is Placement.BODY and request.method in ("GET", "HEAD"):
             # A GET has no body to carry the parameters (§3.5.2); the query can (§3.5.3).
@@ -170,6 +176,7 @@ class Signer:
             verifier=self.verifier,
             body_hash=self.body_hash,
             version=self.version,
+            timestamp=timestamp,
         )
 
 
@@ -415,31 +422,71 @@ def access_token_flow(
     return parse_token_response(response.body, status=response.status)
 
 
-def drive(flow: Flow[T], send: Callable[[Request], Response]) -> T:
+def drive(
+    flow: Flow[T] | Generator[Request | Pause, Response, T], send: Callable[[Request], Response]
+) -> T:
     """Run ``flow`` to its end, sending each request it yields with ``send``; return its result.
 
-    ``send`` is a transport's ``send`` (or a wrapper adding a timeout or a deadline); what it
-    raises propagates, and the flow is closed.
+    ``send`` is a transport's ``send`` (or a wrapper adding a timeout or a deadline). A
+    ``TransportError`` it raises is thrown into the flow (a retrying flow may catch it), and
+    propagates from there; a ``Pause`` the flow yields is slept. The flow is closed at the end.
     """
     with closing(flow):
-        request = next(flow)
+        step = next(flow)
         while True:
-            response = send(request)
+            response: Response | None = None
+            failed: TransportError | None = None
+            if isinstance(step, Pause):
+                (step.sleep or time.sleep)(step.seconds)
+            else:
+                try:
+                    response = send(step)
+                except TransportError as exc:
+                    failed = exc
             try:
-                request = flow.send(response)
+                if failed is not None:
+                    step = flow.throw(failed)
+                else:
+                    step = next(flow) if response is None else flow.send(response)
             except StopIteration as done:
                 result: T = done.value
                 return result
 
 
-async def drive_async(flow: Flow[T], send: Callable[[Request], Awaitable[Response]]) -> T:
-    """``drive`` for an async ``send`` (an ``AsyncTransport``'s): awaits each response."""
+async def drive_async(
+    flow: Flow[T] | Generator[Request | Pause, Response, T],
+    send: Callable[[Request], Awaitable[Response]],
+) -> T:
+    """``drive`` for an async ``send`` (an ``AsyncTransport``'s): awaits each response and pause."""
     with closing(flow):
-        request = next(flow)
+        step = next(flow)
         while True:
-            response = await send(request)
+            response: Response | None = None
+            failed: TransportError | None = None
+            if isinstance(step, Pause):
+                await _pause(step)
+            else:
+                try:
+                    response = await send(step)
+                except TransportError as exc:
+                    failed = exc
             try:
-                request = flow.send(response)
+                if failed is not None:
+                    step = flow.throw(failed)
+                else:
+                    step = next(flow) if response is None else flow.send(response)
             except StopIteration as done:
                 result: T = done.value
                 return result
+
+
+async def _pause(pause: Pause) -> None:
+    if pause.sleep is None:
+        # Imported here: ``import transports`` loads no asyncio (nor the ssl it brings).
+        import asyncio
+
+        await asyncio.sleep(pause.seconds)
+        return
+    waited = pause.sleep(pause.seconds)
+    if inspect.isawaitable(waited):
+        await waited
