@@ -19,7 +19,6 @@ from oauthcore.methods import SignatureMethod
 from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline
-from .base import Response
 from .errors import DeadlineExceeded
 from .flow import (
     DEFAULT_MAX_REDIRECTS,
@@ -29,8 +28,8 @@ from .flow import (
     build_request,
     check_max_redirects,
     request_token_flow,
-    send_flow,
 )
+from .resilience import ClockSkew, ResilientFlow, RetryPolicy, call_flow
 
 __all__ = ["ClientBase", "chain_late", "takes_deadline"]
 
@@ -71,6 +70,16 @@ def _signer(client: ClientBase[Any]) -> Signer:
     )
 
 
+def _check_optional(kind: type) -> Any:
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{attribute.name} must be a {kind.__name__} or None, not {type(value).__name__}"
+            )
+
+    return check
+
+
 def _chosen(client: ClientBase[Any]) -> Any:
     return client._given if client._given is not None else client._best_transport()
 
@@ -99,6 +108,14 @@ class ClientBase(Generic[TransportT]):
     #: Seconds for a whole call, every hop of its redirect chain included (``None``: no limit
     #: beyond each hop's transport deadline); raises ``DeadlineExceeded``.
     deadline: float | None = field(default=None, kw_only=True, converter=check_deadline)
+    #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
+    clock_skew: ClockSkew | None = field(
+        factory=ClockSkew, kw_only=True, eq=False, validator=_check_optional(ClockSkew)
+    )
+    #: What is tried again, signed afresh (``None``, the default: nothing).
+    retry: RetryPolicy | None = field(
+        default=None, kw_only=True, validator=_check_optional(RetryPolicy)
+    )
     _signer: Signer = field(
         init=False, repr=False, eq=False, default=Factory(_signer, takes_self=True)
     )
@@ -147,13 +164,15 @@ class ClientBase(Generic[TransportT]):
         body: bytes | None,
         json: Any,
         headers: HeadersLike | None,
-    ) -> Flow[Response]:
+    ) -> ResilientFlow:
         request = build_request(
             method, url, params=params, data=data, body=body, json=json, headers=headers
         )
-        return send_flow(
+        return call_flow(
             request,
             self._signer,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
             max_redirects=self.max_redirects,
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
