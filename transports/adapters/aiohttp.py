@@ -1,12 +1,12 @@
 """``AiohttpTransport``: send signed requests through an ``aiohttp.ClientSession`` (§3.5).
 
-aiohttp is imported when the first transport is made. The session it makes verifies TLS,
-reads no proxy from the environment, makes up no ``Content-Type`` (aiohttp labels raw bytes
-``application/octet-stream`` unless told not to) and asks for no compression; every request
-goes out with redirects off and the body is read raw, as received, within the size cap. An
-``aiohttp.ClientSession`` belongs to the event loop it was made in, so the transport makes its
-own on the first call, inside the loop, not in ``__init__``.
-"""
+aiohttp is imported when the first transport is made. The session it makes verifies TLS and
+reads no proxy from the environment. Every request, on a session of yours too, goes out with
+redirects off, with no made-up ``Content-Type`` (aiohttp labels raw bytes
+``application/octet-stream`` unless told not to) and asking for no compression; the body is read
+raw, as received, within the size cap. An ``aiohttp.ClientSession`` belongs to the event loop
+it was made in, so the transport makes its own on the first call, inside the loop, not in
+``__init__``."""
 
 from __future__ import annotations
 
@@ -82,7 +82,6 @@ class AiohttpTransport(AsyncLimitedTransport):
             connector=aiohttp.TCPConnector(ssl=context),
             trust_env=False,
             auto_decompress=False,
-            skip_auto_headers=_NOT_MADE_UP,
         )
 
     async def send(
@@ -109,6 +108,8 @@ class AiohttpTransport(AsyncLimitedTransport):
                     headers=list(request.headers),
                     allow_redirects=False,
                     auto_decompress=False,
+                    # Per request, so that a session of yours makes up none of them either.
+                    skip_auto_headers=_NOT_MADE_UP,
                     timeout=aiohttp.ClientTimeout(
                         total=None, sock_connect=budget.timeout, sock_read=budget.timeout
                     ),

@@ -308,8 +308,11 @@ async def test_an_aiohttp_session_passed_in_is_used_and_left_open(echo_url: str)
         assert transport.session is own
         url = f"{echo_url}/x?status=307&set=Location:/elsewhere"
         assert (await transport.send(Request("POST", url, body=b"b"))).status == 307
-        data = echoed(await transport.send(Request("GET", f"{echo_url}/y")))
+        data = echoed(await transport.send(Request("PUT", f"{echo_url}/y", body=b"raw")))
         assert sent_header(data, "User-Agent") == ["mine"]
+        # Nothing made up on a session of yours either: no type for raw bytes, no gzip asked.
+        assert sent_header(data, "Content-Type") == []
+        assert sent_header(data, "Accept-Encoding") == []
         await transport.aclose()
         assert not own.closed
 
