@@ -35,6 +35,9 @@ from transports.integrations import HttpxAuth, OAuth1Session, RequestsAuth
 
 with warnings.catch_warnings():
     # authlib warns on importing its httpx client (it would rather have httpx2): not ours.
+    # Its deprecate module puts an "always" filter first when imported: ours goes after it.
+    import authlib.deprecate  # noqa: F401
+
     warnings.simplefilter("ignore")
     from authlib.integrations.httpx_client import OAuth1Auth as AuthlibHttpxAuth
     from authlib.integrations.requests_client import OAuth1Auth as AuthlibRequestsAuth
