@@ -59,9 +59,9 @@ class AiohttpMiddleware:
     >>> aiohttp.ClientSession(middlewares=(AiohttpMiddleware(consumer, token),))  # doctest: +SKIP
 
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
-    ``oauthcore.sign``; a form body is
-    signed by its parameters, any other through ``oauth_body_hash``. aiohttp follows redirects
-    (``max_redirects`` here bounds the signed chain); see the module docstring.
+    ``oauthcore.sign``; a form body is signed by its parameters, any other through
+    ``oauth_body_hash``. aiohttp follows redirects (``max_redirects`` here bounds the chain the
+    middleware signs); see the module docstring.
     """
 
     def __init__(

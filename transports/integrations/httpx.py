@@ -41,9 +41,9 @@ class HttpxAuth(httpx.Auth):
     >>> httpx.get(url, auth=HttpxAuth(consumer, token))  # doctest: +SKIP
 
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
-    ``oauthcore.sign``; a form body is
-    signed by its parameters, any other body through ``oauth_body_hash``. Redirects are followed
-    by the auth, up to ``max_redirects``; see the module docstring.
+    ``oauthcore.sign``; a form body is signed by its parameters, any other body through
+    ``oauth_body_hash``. Redirects are followed by the auth, up to ``max_redirects``; see the
+    module docstring.
     """
 
     requires_request_body = True

@@ -48,10 +48,9 @@ class RequestsAuth(AuthBase):
     >>> requests.get(url, auth=RequestsAuth(consumer, token))  # doctest: +SKIP
 
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
-    ``oauthcore.sign``; form, query and
-    raw bodies are signed (a raw body through ``oauth_body_hash``). Redirects are followed by the
-    auth itself, up to ``max_redirects``, each same-origin hop signed with a fresh nonce; see the
-    module docstring.
+    ``oauthcore.sign``; form, query and raw bodies are signed (a raw body through
+    ``oauth_body_hash``). Redirects are followed by the auth itself, up to ``max_redirects``,
+    each same-origin hop signed with a fresh nonce; see the module docstring.
     """
 
     def __init__(
@@ -157,11 +156,7 @@ def _record(prepared: PreparedRequest) -> Request:
 def _sign_in_place(prepared: PreparedRequest, unsigned: Request, signed: Request) -> None:
     # The signer only adds headers (Authorization, or the form's Content-Type), appends to the
     # query or to the body: copy what changed, not the whole request.
-    count = len(unsigned.headers)
-    if signed.headers[:count] != unsigned.headers:  # pragma: no cover - sign() only appends
-        _replace(prepared, signed)
-        return
-    for name, value in signed.headers[count:]:
+    for name, value in signed.headers[len(unsigned.headers) :]:
         prepared.headers[name] = value
     if signed.url != unsigned.url:
         prepared.url = signed.url
