@@ -36,7 +36,7 @@ except ImportError as exc:  # pragma: no cover - the tests run with requests ins
 
 __all__ = ["RequestsAuth"]
 
-# The stubs leave requests' cookie helper untyped: typed here once.
+# The stubs leave requests' cookie function untyped: typed here once.
 _extract_cookies: Callable[[Any, PreparedRequest, Any], None] = (
     requests.cookies.extract_cookies_to_jar
 )
