@@ -22,7 +22,7 @@ from oauthcore import Consumer, Token
 from oauthcore.client import AuthorizationResponseError, TokenResponseError
 from oauthcore.header import parse_authorization
 from tests.servers import echo_app, serve
-from transports import integrations
+from transports import RedirectError, integrations
 from transports.integrations import HttpxAuth, OAuth1Session, RequestsAuth
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -301,3 +301,15 @@ def test_requests_auth_carries_a_redirects_cookie(echo: str) -> None:
     assert reply.json()["path"] == "/landed"
     assert dict(reply.json()["headers"])["Cookie"] == "seen=yes"
     assert [step.status_code for step in reply.history] == [302]
+
+
+def test_requests_auth_limits_as_documented(echo: str) -> None:
+    # docs/integrations.md: an auth never sees allow_redirects=False, so it follows anyway;
+    # max_redirects=0 refuses the redirect, the response in the error.
+    hop = f"{echo}/?status=302&set=Location:/landed"
+    with requests.Session() as session:
+        reply = session.get(hop, auth=RequestsAuth(CONSUMER, TOKEN), allow_redirects=False)
+        assert (reply.status_code, reply.json()["path"]) == (200, "/landed")
+        with pytest.raises(RedirectError, match="stopped after 0 redirects") as caught:
+            session.get(hop, auth=RequestsAuth(CONSUMER, TOKEN, max_redirects=0))
+    assert caught.value.response.status == 302
