@@ -207,7 +207,10 @@ def _report(
     other: str,
 ) -> None:
     ours, signed_bare, bare = _names(stack)
-    for timings, which, note in ((judged, clock, "judged"), (reference, other, "for reference")):
+    for timings, which, note in (
+        (judged, clock, "this run's clock"),
+        (reference, other, "for reference"),
+    ):
         print_table(
             f"AsyncClient throughput over {stack}, {CONCURRENCY} requests in flight, GET with a"
             f" token and 3 query parameters\n  ({which} clock, per request; {note})",
