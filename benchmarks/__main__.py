@@ -1,7 +1,7 @@
 """Command line: ``python -m benchmarks [SUITE ...] [options]``.
 
-Suites: sign, verify, client, imports, nonces, integrations, async_client; none or ``all``:
-every one.
+Suites: sign, verify, client, imports, nonces, integrations, async_client, resilience; none or
+``all``: every one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces", "integrations", "async_client")
+SUITES = (
+    "sign",
+    "verify",
+    "client",
+    "imports",
+    "nonces",
+    "integrations",
+    "async_client",
+    "resilience",
+)
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:
