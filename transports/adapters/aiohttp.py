@@ -10,7 +10,7 @@ it was made in, so the transport makes its own on the first call, inside the loo
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import ssl
 from typing import TYPE_CHECKING
 
@@ -40,8 +40,9 @@ class AiohttpTransport(AsyncLimitedTransport):
     first call, that verifies certificates against ``ca_certs`` (a PEM file) or with
     ``ssl_context``, else against the system's trust store. ``timeout`` bounds connecting and
     each read, in seconds (``None``: for ever); a body over ``max_response`` bytes raises
-    ``ResponseTooLarge``; ``deadline`` is an ``asyncio`` timeout around the whole call that
-    raises ``DeadlineExceeded`` (``None``: none). Use it from one event loop; ``await
+    ``ResponseTooLarge``; ``deadline`` is aiohttp's ``total`` timeout, which cancels the whole
+    call (connecting, sending, reading the body) and raises ``DeadlineExceeded`` (``None``:
+    none). Use it from one event loop; ``await
     transport.aclose()`` or ``async with`` closes the session it made.
     """
 
@@ -99,36 +100,35 @@ class AiohttpTransport(AsyncLimitedTransport):
             self._session = self._made_session()
         session = self._session
         try:
-            async with asyncio.timeout(budget.deadline):
-                async with session.request(
-                    request.method,
-                    request.url.partition("#")[0],
-                    data=request.body or None,
-                    # Pairs, not a mapping: a header given twice goes out twice.
-                    headers=list(request.headers),
-                    allow_redirects=False,
-                    auto_decompress=False,
-                    # Per request, so that a session of yours makes up none of them either.
-                    skip_auto_headers=_NOT_MADE_UP,
-                    timeout=aiohttp.ClientTimeout(
-                        total=None, sock_connect=budget.timeout, sock_read=budget.timeout
-                    ),
-                ) as reply:
-                    try:
-                        length = body_length(
-                            request.method, reply.status, reply.headers.get("Content-Length")
-                        )
-                        body = await budget.read_async(
-                            reply.content.iter_any(), length, reply.content.read
-                        )
-                    except BaseException:
-                        # Refused part-way: the connection must not serve the next request.
-                        reply.close()
-                        raise
+            async with session.request(
+                request.method,
+                request.url.partition("#")[0],
+                data=request.body or None,
+                # Pairs, not a mapping: a header given twice goes out twice.
+                headers=list(request.headers),
+                allow_redirects=False,
+                auto_decompress=False,
+                # Per request, so that a session of yours makes up none of them either.
+                skip_auto_headers=_NOT_MADE_UP,
+                # The deadline is aiohttp's total: one timer for the call, reading included.
+                timeout=_timeouts(budget.deadline, budget.timeout),
+            ) as reply:
+                try:
+                    length = body_length(
+                        request.method, reply.status, reply.headers.get("Content-Length")
+                    )
+                    body = await budget.read_async(
+                        reply.content.iter_any(), length, reply.content.read
+                    )
+                except BaseException:
+                    # Refused part-way: the connection must not serve the next request.
+                    reply.close()
+                    raise
         except TimeoutError as exc:
             if isinstance(exc, aiohttp.ServerTimeoutError):
-                # aiohttp's own timeouts are TimeoutErrors too: the per-read timeout fired.
+                # Connecting or a read took longer than the per-read timeout.
                 raise TransportTimeout.describe(request, exc) from exc
+            # aiohttp's total: the deadline ran out.
             raise budget.exceeded() from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise failure(request, exc, _kind(exc)) from exc
@@ -141,6 +141,14 @@ class AiohttpTransport(AsyncLimitedTransport):
         """Close the session (only one this transport made)."""
         if self._owns_session and self._session is not None:
             await self._session.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _timeouts(deadline: float | None, timeout: float | None) -> aiohttp.ClientTimeout:
+    # Made once per pair of limits: most calls of a transport share its defaults.
+    import aiohttp
+
+    return aiohttp.ClientTimeout(total=deadline, sock_connect=timeout, sock_read=timeout)
 
 
 def _kind(error: BaseException) -> Kind | None:
