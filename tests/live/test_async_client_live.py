@@ -20,12 +20,13 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import pytest
 import trustme
 
-from oauthcore import HMAC_SHA256, Consumer, Placement, Token
+from oauthcore import HMAC_SHA256, PLAINTEXT, Consumer, Placement, Token
 from oauthcore.client import TokenResponseError, parse_authorization_response
 from oauthcore.provider import callback_url
 from tests.live.test_client_live import ACCESS, echo, provider_app
 from tests.servers import closed_port, echo_app, serve, slow_app
 from tests.streaming import stream_server
+from tests.transports.test_redirect_authority import Recorder, redirector
 from transports import (
     AiohttpTransport,
     AsyncClient,
@@ -290,6 +291,22 @@ async def test_two_hundred_concurrent_requests_share_no_nonce(
     # A nonce two calls shared would have been refused (401) by the provider's nonce store.
     assert [reply.status for reply in replies] == [204] * 200
     assert len(set(recorder.nonces)) == 200
+
+
+@pytest.mark.parametrize("separator", ["\\", "\\\\", "%5C\\", "@evil@"])
+async def test_a_location_libraries_could_read_differently_is_refused(
+    transport: AnyAsync, separator: str
+) -> None:
+    # The API redirects to a Location naming itself after the last "@", where a naive reading
+    # finds the host: a fresh PLAINTEXT signature (the secrets) must not reach the attacker.
+    attacker = Recorder()
+    with serve(attacker) as evil, serve(redirector(evil.partition("://")[2], separator)) as api:
+        signer = client(transport, method=PLAINTEXT)
+        with pytest.raises(RedirectError, match="refusing a redirect") as caught:
+            await signer.request("GET", f"{api}/api/me")
+    assert attacker.seen == [], "the attacker's server received a request"
+    for secret in (DEMO_CONSUMER.secret, ACCESS.secret):
+        assert secret not in str(caught.value)
 
 
 async def test_the_default_transport_goes_through_the_flow(base: str) -> None:
