@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from attrs import evolve
 
-from oauthcore import OAuthError, Request, Token, TokenKind, TokenRejected, TokenStore
+from oauthcore import (
+    OAuthError,
+    Request,
+    Token,
+    TokenExpired,
+    TokenKind,
+    TokenRejected,
+    TokenStore,
+)
 from oauthcore.encoding import FORM_CONTENT_TYPE
 from oauthcore.nonces import NonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.provider import (
+    Session,
     TemporaryCredentials,
     authorize,
+    check_fresh,
     exchange,
     issue_temporary_credentials,
+    make_token,
+    refresh_session,
+    session_response,
+    start_session,
     token_response,
 )
 from oauthcore.records import Pairs
-from oauthcore.verification import parse, verify
+from oauthcore.verification import OAuthParams, parse, verify
 
 from .environ import DEFAULT_MAX_BODY, request_from_environ
 from .replies import HTTPProblem, Reply
@@ -37,6 +52,12 @@ class TokenEndpoints:
     that consumer's oldest dropped first: no consumer can push out another's. ``owner`` pairs
     given to ``authorize`` (``user_id``, ``screen_name``) are returned with the token credentials
     and kept in the access token's ``extra``.
+
+    With ``token_lifetime`` (seconds) access tokens expire and come with a session handle (OAuth
+    Session 1.0): ``access_token`` also renews a token signed with ``oauth_session_handle``
+    (§5.3), until ``authorization_lifetime`` runs out, and ``check_token`` (give it to
+    ``ProtectedResource(token_check=...)``) refuses an expired or replaced token with
+    ``TokenExpired`` (§5.2). ``start_session`` issues such a token without the three legs.
     """
 
     def __init__(
@@ -49,6 +70,9 @@ class TokenEndpoints:
         callback_allowed: Callable[[str], bool] | None = None,
         max_pending: int = 10_000,
         max_body: int = DEFAULT_MAX_BODY,
+        token_lifetime: float | None = None,
+        authorization_lifetime: float | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.credentials = credentials
         self.nonces = nonces
@@ -64,6 +88,15 @@ class TokenEndpoints:
         self._queues: dict[str, dict[str, None]] = {}
         self._owners: dict[str, Pairs] = {}
         self._lock = threading.Lock()
+        self.token_lifetime = token_lifetime
+        self.authorization_lifetime = authorization_lifetime
+        self.clock = clock
+        #: How many tokens were renewed with a session handle (OAuth Session 1.0 §5.4).
+        self.renewals = 0
+        # Sessions by handle; each token (the current one and the one it replaced) to its handle.
+        self._sessions: dict[str, Session] = {}
+        self._session_of: dict[str, str] = {}
+        self._replaced: dict[str, str] = {}
 
     def pending(self, token_key: str) -> TemporaryCredentials | None:
         """The pending authorization for request token ``token_key``, or ``None`` (§2.2)."""
@@ -153,6 +186,8 @@ class TokenEndpoints:
         try:
             request = self._post(environ)
             params = parse(request)
+            if params.session_handle is not None:
+                return self._renew(request, params)(start_response)
             token_key = params.token
             temporary = None if token_key is None else self.pending(token_key)
             consumer = self.credentials.consumer(params.consumer_key)
@@ -178,8 +213,84 @@ class TokenEndpoints:
         with self._lock:
             owner = self._owners.pop(temporary.token.key, ())
         access = evolve(access, extra=owner)
+        if self.token_lifetime is not None:
+            session = self.start_session(temporary.consumer_key, access)
+            return _session_reply(session, self.clock())(start_response)
         self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
         return _credentials_reply(access)(start_response)
+
+    def start_session(
+        self, consumer_key: str, token: Token | None = None, owner: Iterable[tuple[str, str]] = ()
+    ) -> Session:
+        """Issue access ``token`` (else a new one, ``owner`` in its extra) with a session (§5.1)."""
+        token = make_token() if token is None else token
+        if owner:
+            token = evolve(token, extra=tuple(owner))
+        session = start_session(
+            consumer_key,
+            token,
+            now=self.clock(),
+            lifetime=self.token_lifetime,
+            authorization_lifetime=self.authorization_lifetime,
+        )
+        self.credentials.add_token(consumer_key, token, TokenKind.ACCESS)
+        with self._lock:
+            self._sessions[session.handle] = session
+            self._session_of[token.key] = session.handle
+        return session
+
+    def check_token(self, token_key: str) -> None:
+        """Refuse an expired access token, or one a renewal replaced, with ``TokenExpired`` (§5.2).
+
+        A token without a session passes: it does not expire.
+        """
+        with self._lock:
+            handle = self._session_of.get(token_key)
+            session = None if handle is None else self._sessions[handle]
+        if session is None:
+            return
+        if session.token.key != token_key:
+            raise TokenExpired(
+                "this access token was renewed; sign with the new one (OAuth Session 1.0 §5.4)",
+                parameter="oauth_token",
+            )
+        check_fresh(session, now=self.clock())
+
+    def _renew(self, request: Request, params: OAuthParams) -> Reply:
+        # OAuth Session 1.0 §5.3-§5.4: a new token for the session, checked against its current one.
+        handle = str(params.session_handle)
+        with self._lock:
+            session = self._sessions.get(handle)
+        consumer = self.credentials.consumer(params.consumer_key)
+        if session is None or consumer is None:
+            raise TokenRejected(
+                "oauth_session_handle is not a session of this consumer (OAuth Session 1.0 §5.3)",
+                parameter="oauth_session_handle",
+            )
+        now = self.clock()
+        renewed = refresh_session(
+            request, params, consumer, session, now=now, nonces=self.nonces, policy=self.policy
+        )
+        with self._lock:
+            if self._sessions.get(handle) is not session:
+                raise TokenRejected(
+                    "this token was renewed already; sign with the new one (OAuth Session 1.0"
+                    " §5.4)",
+                    parameter="oauth_token",
+                )
+            self._sessions[handle] = renewed
+            self._session_of[renewed.token.key] = handle
+            # The token just replaced stays known (requests signed with it are in flight and
+            # are told to use the new one); the one before it goes.
+            gone = self._replaced.get(handle)
+            self._replaced[handle] = session.token.key
+            if gone is not None:
+                del self._session_of[gone]
+            self.renewals += 1
+        self.credentials.add_token(session.consumer_key, renewed.token, TokenKind.ACCESS)
+        if gone is not None:
+            self.credentials.remove_token(session.consumer_key, gone, TokenKind.ACCESS)
+        return _session_reply(renewed, now)
 
     def _consume(self, temporary: TemporaryCredentials) -> bool:
         key = temporary.token.key
@@ -194,6 +305,11 @@ class TokenEndpoints:
             # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
             raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
         return request_from_environ(environ, max_body=self.max_body)
+
+
+def _session_reply(session: Session, now: float) -> Reply:
+    headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
+    return Reply(200, headers, session_response(session, now=now))
 
 
 def _credentials_reply(token: Token) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from oauthcore import CredentialStore, OAuthError, TokenKind
@@ -47,6 +47,7 @@ class ProtectedResource:
         policy: VerifyPolicy = DEFAULT_POLICY,
         token_optional: bool = False,
         max_body: int = DEFAULT_MAX_BODY,
+        token_check: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
@@ -55,6 +56,9 @@ class ProtectedResource:
         self.policy = policy
         self.token_optional = token_optional
         self.max_body = max_body
+        #: Called with the access token's key once the request verifies; may raise an
+        #: ``OAuthError`` (``TokenEndpoints.check_token``: an expired token, OAuth Session §5.2).
+        self.token_check = token_check
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
@@ -68,6 +72,8 @@ class ProtectedResource:
                 token_optional=self.token_optional,
                 policy=self.policy,
             )
+            if self.token_check is not None and result.token is not None:
+                self.token_check(result.token.key)
         except HTTPProblem as problem:
             return Reply.text(problem.status, problem.message)(start_response)
         except OAuthError as error:
