@@ -26,3 +26,5 @@ class Pause:
     seconds: float
     #: What waits: ``None`` for the driver's own (``time.sleep`` or ``asyncio.sleep``).
     sleep: Sleep | None = None
+    #: What ``drive_async`` awaits instead, when the wait differs for tasks (``None``: ``sleep``).
+    asleep: Callable[[float], Awaitable[None]] | None = None

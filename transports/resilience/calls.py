@@ -11,6 +11,9 @@ by its driver) or a reply it names is tried again after a ``Pause``.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from typing import Any
+
+from attrs import evolve
 
 from oauthcore import Request
 
@@ -19,6 +22,7 @@ from ..errors import TransportError
 from ..flow import DEFAULT_MAX_REDIRECTS, Flow, Signer, may_sign, send_flow
 from ..pause import Pause
 from .retry import RetryPolicy
+from .session import RENEW, WAIT, TokenSession, is_token_expired, renew_flow
 from .skew import ClockSkew, SkewedSigner
 
 __all__ = ["ResilientFlow", "call_flow"]
@@ -33,6 +37,7 @@ def call_flow(
     *,
     clock_skew: ClockSkew | None = None,
     retry: RetryPolicy | None = None,
+    session: TokenSession | None = None,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     cross_origin_credentials: bool = False,
     allow_downgrade: bool = False,
@@ -40,13 +45,21 @@ def call_flow(
     """``send_flow`` with clock-skew correction and, if given, a ``RetryPolicy`` (§3.3).
 
     Returns the final ``Response``; a failure the policy does not retry (or the last one)
-    propagates. ``clock_skew=None`` signs with the client's clock as it is.
+    propagates. ``clock_skew=None`` signs with the client's clock as it is. With a ``session``
+    each try signs with its current token, renewed once per expiry (OAuth Session 1.0 §5).
     """
     sign_hop: Callable[[Request], Request] = (
         signer if clock_skew is None else SkewedSigner(signer, clock_skew)
     )
+    options = {
+        "max_redirects": max_redirects,
+        "cross_origin_credentials": cross_origin_credentials,
+        "allow_downgrade": allow_downgrade,
+    }
 
-    def attempt() -> Flow[Response]:
+    def attempt() -> ResilientFlow:
+        if session is not None:
+            return _with_session(request, signer, clock_skew, session, options)
         return _signed_once(
             request,
             sign_hop,
@@ -105,3 +118,36 @@ def _signed_once(
     ):
         return response
     return (yield from send())
+
+
+# A call meets at most this many expiries (its token renewed, or replaced by another's renewal)
+# before the refusal is returned: tokens that expire faster than a round trip would loop.
+_MAX_RENEWALS = 3
+
+
+def _with_session(
+    request: Request,
+    signer: Signer,
+    clock_skew: ClockSkew | None,
+    session: TokenSession,
+    options: dict[str, Any],
+) -> ResilientFlow:
+    # Each try signs with the session's token of the moment; token_expired renews it once.
+    expiries = 0
+    while True:
+        used = session.token
+        current = evolve(signer, token=used)
+        sign_hop = current if clock_skew is None else SkewedSigner(current, clock_skew)
+        response = yield from _signed_once(request, sign_hop, clock_skew, **options)
+        if expiries == _MAX_RENEWALS or not is_token_expired(response):
+            return response
+        expiries += 1
+        claimed = session.claim(used)
+        if claimed == WAIT:
+            yield session.pause()
+        elif claimed == RENEW:
+            renewed = None
+            try:
+                renewed = yield from renew_flow(session.url, signer, used, session.handle)
+            finally:
+                session.release(renewed)
