@@ -481,6 +481,9 @@ async def drive_async(
 
 
 async def _pause(pause: Pause) -> None:
+    if pause.asleep is not None:
+        await pause.asleep(pause.seconds)
+        return
     if pause.sleep is None:
         # Imported here: ``import transports`` loads no asyncio (nor the ssl it brings).
         import asyncio
