@@ -29,7 +29,7 @@ from .flow import (
     check_max_redirects,
     request_token_flow,
 )
-from .resilience import ClockSkew, ResilientFlow, RetryPolicy, call_flow
+from .resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
 
 __all__ = ["ClientBase", "chain_late", "takes_deadline"]
 
@@ -116,6 +116,10 @@ class ClientBase(Generic[TransportT]):
     retry: RetryPolicy | None = field(
         default=None, kw_only=True, validator=_check_optional(RetryPolicy)
     )
+    #: An access token that renews itself (OAuth Session 1.0); it signs instead of ``token``.
+    session: TokenSession | None = field(
+        default=None, kw_only=True, eq=False, validator=_check_optional(TokenSession)
+    )
     _signer: Signer = field(
         init=False, repr=False, eq=False, default=Factory(_signer, takes_self=True)
     )
@@ -173,6 +177,7 @@ class ClientBase(Generic[TransportT]):
             self._signer,
             clock_skew=self.clock_skew,
             retry=self.retry,
+            session=self.session,
             max_redirects=self.max_redirects,
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
