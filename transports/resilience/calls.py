@@ -148,6 +148,8 @@ def _with_session(
         elif claimed == RENEW:
             renewed = None
             try:
-                renewed = yield from renew_flow(session.url, signer, used, session.handle)
+                renewed = yield from renew_flow(
+                    session.url, signer, used, session.handle, clock_skew
+                )
             finally:
                 session.release(renewed)

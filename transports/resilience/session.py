@@ -24,7 +24,7 @@ from oauthcore.sessions import session_fields
 from ..base import Response
 from ..flow import Flow, Signer, send_flow
 from ..pause import Pause
-from .skew import problem_report
+from .skew import ClockSkew, problem_report
 
 __all__ = ["TokenSession", "is_token_expired", "renew_flow"]
 
@@ -39,12 +39,15 @@ def is_token_expired(response: Response) -> bool:
     )
 
 
-def renew_flow(url: str, signer: Signer, token: Token, handle: str) -> Flow[Token]:
+def renew_flow(
+    url: str, signer: Signer, token: Token, handle: str, clock_skew: ClockSkew | None = None
+) -> Flow[Token]:
     """Renew ``token`` at the Access Token ``url`` with session ``handle`` (OAuth Session §5.3).
 
     A POST signed for ``signer``'s consumer with ``token`` and ``oauth_session_handle``; returns
     the new token (its reply's session fields in ``Token.extra``). A refusal raises
-    ``oauthcore.client.TokenResponseError``.
+    ``oauthcore.client.TokenResponseError``. With ``clock_skew`` it is signed on the origin's
+    learned clock, as every other request.
     """
 
     def sign_hop(request: Request) -> Request:
@@ -56,6 +59,7 @@ def renew_flow(url: str, signer: Signer, token: Token, handle: str) -> Flow[Toke
             placement=signer.placement,
             realm=signer.realm,
             session_handle=handle,
+            timestamp=None if clock_skew is None else clock_skew.timestamp(request.url),
         )
 
     response = yield from send_flow(Request("POST", url), sign_hop)
