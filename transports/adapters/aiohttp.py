@@ -162,4 +162,7 @@ def _kind(error: BaseException) -> Kind | None:
         return NameResolutionError, ""
     if isinstance(error, aiohttp.ClientConnectorError):
         return socket_kind(error.os_error) or (ConnectionFailed, "")
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        # The server hung up before a response: a ConnectionResetError to the standard library.
+        return ConnectionFailed, "connection closed before a response"
     return socket_kind(error)

@@ -445,3 +445,46 @@ def test_a_sync_httpx_client_passed_in_is_used_and_left_open(echo_url: str) -> N
         assert not own.is_closed
         with pytest.raises(ValueError, match="configure TLS on the client you pass"):
             HttpxTransport(own, ssl_context=ssl.create_default_context())
+
+
+@pytest.fixture
+def hang_up_url() -> Iterator[str]:
+    """A server that reads each request and closes the connection without a word (a FIN)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(2)
+                connection.recv(65536)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+async def test_a_server_hanging_up_before_replying_is_a_failed_connection(
+    transport: AnyAsync, hang_up_url: str
+) -> None:
+    # As the standard library's RemoteDisconnected (a ConnectionResetError) is for the others.
+    with pytest.raises(ConnectionFailed, match="connection closed before a response"):
+        await transport.send(Request("GET", f"{hang_up_url}/x"))
+
+
+def test_a_server_hanging_up_is_a_failed_connection_to_sync_httpx(hang_up_url: str) -> None:
+    with (
+        HttpxTransport(timeout=5) as transport,
+        pytest.raises(ConnectionFailed, match="connection closed before a response"),
+    ):
+        transport.send(Request("GET", f"{hang_up_url}/x"))
