@@ -148,15 +148,15 @@ async def test_the_deadline_is_handed_to_a_transport_that_takes_one() -> None:
 
 
 async def test_the_deadline_cancels_a_transport_that_takes_none() -> None:
-    slow = Scripted(moved(302, "/b"), Response(200), pause=0.15)
-    client = AsyncClient(CONSUMER, transport=slow, deadline=0.25)
+    slow = Scripted(moved(302, "/b"), Response(200), pause=0.4)
+    client = AsyncClient(CONSUMER, transport=slow, deadline=0.5)
     started = time.monotonic()
+    # Left alone, the second hop would end at 0.8 s with a 200: cancelled at 0.5 s instead.
     with pytest.raises(DeadlineExceeded, match="redirect chain") as caught:
         await client.request("GET", f"{HOME}/a")
-    # Cancelled part-way through the second hop, not held until it ends.
-    assert time.monotonic() - started < 0.35
+    assert time.monotonic() - started < 0.75
     assert len(slow.sent) == 2
-    assert caught.value.deadline == 0.25
+    assert caught.value.deadline == 0.5
     fast = Scripted(Response(200))
     assert (await AsyncClient(CONSUMER, transport=fast, deadline=1).request("GET", HOME)).ok
 
@@ -164,8 +164,11 @@ async def test_the_deadline_cancels_a_transport_that_takes_none() -> None:
 async def test_no_hop_starts_once_the_deadline_has_run_out() -> None:
     class Hurried(Scripted):
         async def send(self, request: Request, *, timeout: float | None = None) -> Response:
-            time.sleep(0.12)  # blocks the loop: the asyncio timeout cannot fire during it
-            return await super().send(request, timeout=timeout)
+            # Blocks the loop and never yields to it: no timeout can cancel this hop, which
+            # ends after the deadline; the next hop must then not start at all.
+            time.sleep(0.12)
+            self.sent.append(request)
+            return self.replies.pop(0)
 
     transport = Hurried(moved(302, "/b"), Response(200))
     with pytest.raises(DeadlineExceeded, match="redirect chain") as caught:
