@@ -68,7 +68,7 @@ __all__ = [
 
 #: The statuses a client follows when they carry a ``Location`` (RFC 9110 §15.4).
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: How many redirects a call follows unless told otherwise.
+#: How many redirects a call follows unless told otherwise (each one re-signed, RFC 5849 §3.5).
 DEFAULT_MAX_REDIRECTS = 5
 # Headers that describe a body: they go when a redirect turns the request into a bodiless GET.
 _BODY_HEADERS = frozenset(
@@ -76,7 +76,8 @@ _BODY_HEADERS = frozenset(
 )
 
 T = TypeVar("T")
-#: A client flow: yields each request to send, receives its ``Response``, returns a ``T``.
+#: A client flow (RFC 5849 §3): yields each request to send, receives its ``Response``, returns
+#: a ``T``.
 Flow = Generator[Request, Response, T]
 
 
@@ -315,7 +316,7 @@ def _without_oauth_params(url: str) -> str:
 
 
 def check_max_redirects(value: object) -> int:
-    """``value`` as a number of redirects to follow (0 or more); refuses anything else."""
+    """``value`` as a number of redirects to follow (0 or more, §3.5); refuses anything else."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"max_redirects must be an int, not {type(value).__name__}")
     if value < 0:
@@ -425,11 +426,12 @@ def access_token_flow(
 def drive(
     flow: Flow[T] | Generator[Request | Pause, Response, T], send: Callable[[Request], Response]
 ) -> T:
-    """Run ``flow`` to its end, sending each request it yields with ``send``; return its result.
+    """Run ``flow`` to its end, sending each request it yields with ``send`` (RFC 5849 §3.5).
 
-    ``send`` is a transport's ``send`` (or a wrapper adding a timeout or a deadline). A
-    ``TransportError`` it raises is thrown into the flow (a retrying flow may catch it), and
-    propagates from there; a ``Pause`` the flow yields is slept. The flow is closed at the end.
+    Returns the flow's result. ``send`` is a transport's ``send`` (or a wrapper adding a
+    timeout or a deadline). A ``TransportError`` it raises is thrown into the flow (a retrying
+    flow may catch it), and propagates from there; a ``Pause`` the flow yields is slept. The
+    flow is closed at the end.
     """
     with closing(flow):
         step = next(flow)
@@ -457,7 +459,10 @@ async def drive_async(
     flow: Flow[T] | Generator[Request | Pause, Response, T],
     send: Callable[[Request], Awaitable[Response]],
 ) -> T:
-    """``drive`` for an async ``send`` (an ``AsyncTransport``'s): awaits each response and pause."""
+    """``drive`` for an async ``send`` (an ``AsyncTransport``'s): awaits each response and pause.
+
+    The async driver of a client flow (RFC 5849 §3.5).
+    """
     with closing(flow):
         step = next(flow)
         while True:
