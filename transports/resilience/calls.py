@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from attrs import evolve
-
 from oauthcore import Request
 
 from ..base import Response
@@ -135,8 +133,7 @@ def _with_session(
     # Each try signs with the session's token of the moment; token_expired renews it once.
     expiries = 0
     while True:
-        used = session.token
-        current = evolve(signer, token=used)
+        used, current = session.signer(signer)
         sign_hop = current if clock_skew is None else SkewedSigner(current, clock_skew)
         response = yield from _signed_once(request, sign_hop, clock_skew, **options)
         if expiries == _MAX_RENEWALS or not is_token_expired(response):

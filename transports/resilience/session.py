@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from attrs import evolve
+
 from oauthcore import Request, Token, sign
 from oauthcore.client import parse_token_response
 from oauthcore.sessions import session_fields
@@ -75,7 +77,17 @@ class TokenSession:
     another's renewal. Share one between clients, threads and tasks.
     """
 
-    __slots__ = ("_event", "_lock", "_token", "_waiters", "handle", "on_refresh", "url", "wait")
+    __slots__ = (
+        "_event",
+        "_lock",
+        "_signer",
+        "_token",
+        "_waiters",
+        "handle",
+        "on_refresh",
+        "url",
+        "wait",
+    )
 
     def __init__(
         self,
@@ -102,6 +114,8 @@ class TokenSession:
         # Set while no renewal runs; a renewal clears it and sets it when done.
         self._event: threading.Event | None = None
         self._waiters: list[tuple[Any, Any]] = []
+        # The last signer made for a token: (the client's signer, the token, the copy signing).
+        self._signer: tuple[Signer, Token, Signer] | None = None
 
     def __repr__(self) -> str:
         return f"TokenSession(url={self.url!r}, token={self._token.key!r})"
@@ -110,6 +124,16 @@ class TokenSession:
     def token(self) -> Token:
         """The current access token (§5.4): sign with it."""
         return self._token
+
+    def signer(self, base: Signer) -> tuple[Token, Signer]:
+        """The current token and ``base`` signing with it (made once per token, §5.4)."""
+        token = self._token
+        found = self._signer
+        if found is not None and found[0] is base and found[1] is token:
+            return token, found[2]
+        made = evolve(base, token=token)
+        self._signer = (base, token, made)
+        return token, made
 
     def claim(self, used: Token) -> str:
         """``"renew"`` for the one caller that renews ``used``; ``"wait"`` while another
