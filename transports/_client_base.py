@@ -80,6 +80,11 @@ def _check_optional(kind: type) -> Any:
     return check
 
 
+def _max_redirects(value: int) -> int:
+    # Typed as the field is (check_max_redirects takes anything, to refuse it clearly).
+    return check_max_redirects(value)
+
+
 def _chosen(client: ClientBase[Any]) -> Any:
     return client._given if client._given is not None else client._best_transport()
 
@@ -99,7 +104,7 @@ class ClientBase(Generic[TransportT]):
     realm: str | None = field(default=None, kw_only=True)
     # Converters, not validators: they run in order, before a transport is made.
     max_redirects: int = field(
-        default=DEFAULT_MAX_REDIRECTS, kw_only=True, converter=check_max_redirects
+        default=DEFAULT_MAX_REDIRECTS, kw_only=True, converter=_max_redirects
     )
     #: Sign hops on another origin too (off: a redirect elsewhere is followed unsigned).
     cross_origin_credentials: bool = field(default=False, kw_only=True)
