@@ -1,4 +1,8 @@
-"""Command line: ``python -m benchmarks [sign|verify|client|imports|nonces|keys|all] [options]``."""
+"""Command line: ``python -m benchmarks [SUITE ...] [options]``.
+
+Suites: sign, verify, client, imports, nonces, keys, stores, frameworks, integrations,
+async_client, resilience; none or ``all``: every one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,19 @@ from collections.abc import Callable
 
 from . import common
 
-SUITES = ("sign", "verify", "client", "imports", "nonces", "keys", "stores", "frameworks")
+SUITES = (
+    "sign",
+    "verify",
+    "client",
+    "imports",
+    "nonces",
+    "keys",
+    "stores",
+    "frameworks",
+    "integrations",
+    "async_client",
+    "resilience",
+)
 
 
 def _suite(name: str, settings: common.Settings, profile: bool) -> Callable[[], None] | None:

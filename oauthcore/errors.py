@@ -21,6 +21,7 @@ __all__ = [
     "SignatureInvalid",
     "SignatureMethodRejected",
     "TimestampRefused",
+    "TokenExpired",
     "TokenRejected",
     "Unauthorized",
     "VerifierInvalid",
@@ -128,6 +129,16 @@ class TokenRejected(Unauthorized):
     """The token is unknown, expired, already used or of the wrong kind (§3.2)."""
 
     problem = "token_rejected"
+
+
+class TokenExpired(Unauthorized):
+    """The access token has expired; refresh it with its session handle (OAuth Session 1.0 §5.2).
+
+    Problem ``token_expired`` (OAuth Problem Reporting): the client asks the Access Token URL
+    for a new token with ``oauth_session_handle`` (§5.3) and sends the request again.
+    """
+
+    problem = "token_expired"
 
 
 class VerifierInvalid(Unauthorized):

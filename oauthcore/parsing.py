@@ -38,6 +38,8 @@ _OPTIONAL = (
     "oauth_callback",
     "oauth_verifier",
     "oauth_body_hash",
+    # OAuth Session 1.0 §5.3: the handle a token refresh is signed with.
+    "oauth_session_handle",
 )
 _KNOWN = frozenset(_REQUIRED + _OPTIONAL)
 _REQUIRED_SET = frozenset(_REQUIRED)
@@ -77,6 +79,8 @@ class OAuthParams:
     body_hash: str | None
     realm: str | None
     placement: Placement
+    #: ``oauth_session_handle`` of a token refresh (OAuth Session 1.0 §5.3); not in the repr.
+    session_handle: str | None = field(default=None, repr=False)
     # What parse() saw, so check() need not read the request again: the request itself (to make
     # sure check() gets the same one) and its signed parameters, oauth_signature left out,
     # normalized and encoded as the base string holds them (§3.4.1.1, §3.4.1.3.2).
@@ -179,6 +183,7 @@ def _params(
         get("oauth_body_hash"),
         realm,
         placement,
+        get("oauth_session_handle"),
     )
     # Filled as attrs' own __init__ fills a frozen record: through its __dict__.
     params.__dict__["_request"] = request

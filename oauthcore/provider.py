@@ -9,7 +9,8 @@ credentials (§2.3). Storage is the application's: it saves each new record and,
 token works once, passes ``consume`` to ``exchange`` to remove it atomically. Tokens, secrets and
 verifiers come from ``secrets`` unless given, and only here, at the edge of the flow. A refused
 request is answered with ``problem_response`` (§3.2 and OAuth Problem Reporting, defined in
-``oauthcore.problems``).
+``oauthcore.problems``). Tokens that expire and are renewed with a session handle (OAuth Session
+1.0: ``start_session``, ``check_fresh``, ``refresh_session``) are defined in ``oauthcore.sessions``.
 """
 
 from __future__ import annotations
@@ -26,19 +27,25 @@ from .nonces import NonceStore
 from .policy import DEFAULT_POLICY, VerifyPolicy
 from .problems import ProblemResponse, problem_body, problem_response, www_authenticate
 from .records import Consumer, Request, Token
+from .sessions import Session, check_fresh, refresh_session, session_response, start_session
 from .verification import OAuthParams, check
 
 __all__ = [
     "ProblemResponse",
+    "Session",
     "TemporaryCredentials",
     "authorize",
     "callback_url",
+    "check_fresh",
     "exchange",
     "issue_temporary_credentials",
     "make_token",
     "make_verifier",
     "problem_body",
     "problem_response",
+    "refresh_session",
+    "session_response",
+    "start_session",
     "token_response",
     "www_authenticate",
 ]

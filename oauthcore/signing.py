@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import time
 from binascii import b2a_base64
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from typing import TYPE_CHECKING, NoReturn
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
@@ -93,6 +93,7 @@ def sign(
     timestamp: int | str | None = None,
     body_hash: bool | BodyDigest | None = None,
     version: bool = True,
+    session_handle: str | None = None,
 ) -> Request:
     """Return a copy of ``request`` signed for ``consumer`` (and ``token``) (RFC 5849 §3.1-§3.5).
 
@@ -101,6 +102,7 @@ def sign(
     ``realm`` goes in the header unsigned; ``body_hash`` adds ``oauth_body_hash`` (by default for
     a non-form body, ``True`` always, ``False`` never, or a ``BodyDigest`` of a body streamed
     apart from the request, see ``oauthcore.bodies``); ``version=False`` omits ``oauth_version``.
+    ``session_handle`` adds ``oauth_session_handle``, to refresh a token (OAuth Session 1.0 §5.3).
 
     >>> signed = sign(Request("GET", "https://api.example.com/photos"), Consumer("key", "secret"))
     >>> signed.header("Authorization").startswith('OAuth oauth_consumer_key="key"')
@@ -125,6 +127,11 @@ def sign(
         timestamp=timestamp,
         version=version,
     )
+    if session_handle is not None:
+        # Kept sorted, as _protocol_parameters builds the list (§3.4.1.3.2).
+        insort(
+            oauth, ("oauth_session_handle", percent_encode(_text("session_handle", session_handle)))
+        )
     base = _base_string(request, is_form, items, oauth)
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
     return _place(request, oauth, placement, realm)

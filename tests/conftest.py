@@ -36,3 +36,9 @@ def rsa_2048_private_pem() -> str:
 def wiki_private_pem() -> str:
     """The OAuth wiki TestCases RSA-SHA1 private key (PKCS#8 PEM)."""
     return key_text("wiki_oauth_net_rsa.pem")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """``@pytest.mark.anyio`` tests run on asyncio (aiohttp and the AsyncClient need it)."""
+    return "asyncio"

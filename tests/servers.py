@@ -122,6 +122,9 @@ class _Discard:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Room for a burst of concurrent connects (async clients open dozens at once); the
+    # default of 5 makes the kernel drop or reset the rest.
+    request_queue_size = 256
 
     def __init__(self, app: WSGIApp, ssl_context: ssl.SSLContext | None) -> None:
         self.app = app

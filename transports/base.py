@@ -34,7 +34,10 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_RESPONSE",
     "DEFAULT_TIMEOUT",
+    "AsyncBaseTransport",
+    "AsyncTransport",
     "BaseTransport",
+    "ClosableAsyncTransport",
     "ClosableTransport",
     "ConnectionFailed",
     "DeadlineExceeded",
@@ -191,6 +194,41 @@ class ClosableTransport(Transport, Protocol):
         ...
 
 
+@runtime_checkable
+class AsyncTransport(Protocol):
+    """Sends one signed request without blocking and returns the response (RFC 5849 §3.5).
+
+    The async twin of ``Transport``, for the ``AsyncClient``: ``send`` is a coroutine function
+    with the same rules (no redirect followed, nothing retried, failures as ``TransportError``s).
+    One whose ``send`` also takes ``deadline``, as the shipped ones do, is handed what is left of
+    the client's deadline on each hop.
+    """
+
+    async def send(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Send ``request`` exactly as given and return the response as received."""
+        ...
+
+
+@runtime_checkable
+class ClosableAsyncTransport(AsyncTransport, Protocol):
+    """An ``AsyncTransport`` that holds connections: ``await aclose()``, ``async with`` (§3.5).
+
+    Every shipped async adapter is one (they inherit ``AsyncBaseTransport``).
+    """
+
+    async def aclose(self) -> None:
+        """Release the transport's connections; it must not be used afterwards."""
+        ...
+
+    async def __aenter__(self) -> Self:
+        """Return the transport itself."""
+        ...
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the transport."""
+        ...
+
+
 class BaseTransport:
     """``close()`` and ``with`` for a transport class: inherit it and define ``send`` (§3.5).
 
@@ -205,3 +243,19 @@ class BaseTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class AsyncBaseTransport:
+    """``aclose()`` and ``async with`` for an async transport class: define ``send`` (§3.5).
+
+    ``aclose`` releases nothing here; a transport that holds connections overrides it.
+    """
+
+    async def aclose(self) -> None:
+        """Release the transport's connections (this base holds none)."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

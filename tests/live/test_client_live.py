@@ -31,7 +31,7 @@ from transports import Client, RedirectError, Response, TransportError
 from transports.demo import DEMO_CONSUMER, DEMO_USER, DemoProvider, Endpoints
 from transports.wsgi import ProtectedResource, verified
 
-KINDS = ["urllib3", "httplib2", "urllib"]
+KINDS = ["urllib3", "httplib2", "urllib", "httpx"]
 ACCESS = Token("live-access-token", "live-access-secret", extra=[("screen_name", "demo-user")])
 
 
@@ -127,12 +127,14 @@ def test_signed_post_form(transport: AnyTransport, base: str) -> None:
     assert not data["body_hash"]
 
 
-def test_signed_put_json_with_body_hash(transport: AnyTransport, base: str) -> None:
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_signed_json_with_body_hash(transport: AnyTransport, base: str, method: str) -> None:
     data = echo(
         client(transport, method=HMAC_SHA256).request(
-            "PUT", f"{base}/test/echo", json={"title": "Tür", "n": [1, 2]}
+            method, f"{base}/test/echo", json={"title": "Tür", "n": [1, 2]}
         )
     )
+    assert data["method"] == method
     assert json.loads(data["body"]) == {"title": "Tür", "n": [1, 2]}
     assert data["content_type"] == "application/json"
     assert data["body_hash"]

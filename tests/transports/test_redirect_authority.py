@@ -16,8 +16,10 @@ from urllib.parse import quote
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import httplib2
+import httpx
 import pytest
 import urllib3
+import yarl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +29,7 @@ from tests.transports.adapters.test_transports_adapters import make
 from transports import Client, RedirectError
 from transports.redirects import origin
 
-KINDS = ["urllib3", "httplib2", "urllib"]
+KINDS = ["urllib3", "httplib2", "urllib", "httpx"]
 CONSUMER = Consumer("redirect-consumer", "redirect-consumer-secret")
 TOKEN = Token("redirect-token", "redirect-token-secret")
 
@@ -131,6 +133,30 @@ def _urllib(url: str) -> tuple[str, int] | None:
         return None
 
 
+def _httpx(url: str) -> tuple[str, int] | None:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return None
+    # The host as it goes on the wire (``host`` would decode an IDNA name for display).
+    host = parsed.raw_host.decode("ascii")
+    if not host:
+        return None
+    return host.lower(), 80 if parsed.port is None else parsed.port
+
+
+def _yarl(url: str) -> tuple[str, int] | None:
+    # aiohttp's reading of a URL: yarl's.
+    try:
+        parsed = yarl.URL(url)
+    except ValueError:
+        return None
+    # The host aiohttp connects to (``host`` would decode an IDNA name for display).
+    if not parsed.raw_host or parsed.port is None:
+        return None
+    return parsed.raw_host.lower(), parsed.port
+
+
 def _httplib2(url: str) -> tuple[str, int] | None:
     try:
         authority = httplib2.urlnorm(url)[1]
@@ -157,11 +183,18 @@ def test_every_accepted_authority_is_read_alike_by_every_library(authority: str)
     sent = Request("GET", url).url  # what a transport is handed
     host, port = ours
     ours_plain = (host.strip("[]"), port)
-    for name, reading in (("urllib3", _urllib3), ("urllib", _urllib), ("httplib2", _httplib2)):
+    readings = (
+        ("urllib3", _urllib3),
+        ("urllib", _urllib),
+        ("httplib2", _httplib2),
+        ("httpx", _httpx),
+        ("aiohttp", _yarl),
+    )
+    for name, reading in readings:
         theirs = reading(sent)
         if theirs is None:
             continue  # the library refuses the URL: it connects nowhere
-        if "@" in theirs[0] and name != "urllib3":
+        if "@" in theirs[0] and name in ("urllib", "httplib2"):
             # http.client is handed userinfo with the host (urllib and httplib2 leave it in);
             # "user@host" is no name a resolver answers, so no connection is made.
             assert theirs[0].endswith("@" + ours[0]), (name, sent, theirs, ours)

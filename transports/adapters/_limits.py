@@ -18,15 +18,24 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from oauthcore import Request
 
-from ..base import BaseTransport
+from ..base import AsyncBaseTransport, BaseTransport
 from ..errors import DeadlineExceeded, ResponseTooLarge, TransportError, TransportTimeout
 
-__all__ = ["Budget", "LimitedTransport", "budget_in_force", "check_deadline", "check_max_response"]
+__all__ = [
+    "AsyncLimitedTransport",
+    "Budget",
+    "LimitedTransport",
+    "Limits",
+    "body_length",
+    "budget_in_force",
+    "check_deadline",
+    "check_max_response",
+]
 
 # Bytes asked for per read: large enough to be cheap, small enough to stop just past the cap.
 _CHUNK = 64 * 1024
@@ -121,8 +130,7 @@ class Budget:
         (``None``: the reads do that themselves, as a ``BudgetedResponse``'s do).
         """
         limit = self.max_response
-        if limit is not None and length is not None and length > limit:
-            raise self.too_large(f"a Content-Length of {length} bytes is")
+        self.check_length(length)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -132,9 +140,46 @@ class Budget:
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
-            if limit is not None and size > limit:
-                raise self.too_large("the response body is")
+            self.check_size(size)
             chunks.append(chunk)
+
+    async def read_async(
+        self,
+        chunks: AsyncIterable[bytes],
+        length: int | None,
+        read_all: Callable[[], Awaitable[bytes]] | None = None,
+    ) -> bytes:
+        """The body, from ``chunks`` as an async HTTP library yields them, within the size cap.
+
+        ``length`` is the ``Content-Length`` to come, if known; then ``read_all`` (the library's
+        read of exactly that many bytes), if given, reads it in one go: the cap was checked
+        first, so memory stays bounded. The deadline is the caller's (an ``asyncio`` timeout
+        around the whole call, which cancels a read under way).
+        """
+        self.check_length(length)
+        if length is not None and read_all is not None:
+            body = await read_all()
+            self.check_size(len(body))  # the library stops at the length; checked all the same
+            return body
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            self.check_size(size)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def check_length(self, length: int | None) -> None:
+        """Refuse a ``Content-Length`` over the cap, before any of the body is read."""
+        limit = self.max_response
+        if limit is not None and length is not None and length > limit:
+            raise self.too_large(f"a Content-Length of {length} bytes is")
+
+    def check_size(self, size: int) -> None:
+        """Refuse a body once the ``size`` bytes read so far are over the cap."""
+        limit = self.max_response
+        if limit is not None and size > limit:
+            raise self.too_large("the response body is")
 
     def too_large(self, what: str) -> ResponseTooLarge:
         """The error for a body over the cap; ``what`` says what was over it."""
@@ -167,7 +212,7 @@ class Budget:
         return failure
 
 
-class LimitedTransport(BaseTransport):
+class Limits:
     """A shipped adapter's limits, checked once: ``timeout``, ``max_response``, ``deadline`` (§3.5).
 
     ``send`` asks ``budget`` for the limits of each call: these, unless it was given others.
@@ -194,3 +239,23 @@ class LimitedTransport(BaseTransport):
             deadline=self.deadline if deadline is None else check_deadline(deadline),
             timeout=self.timeout if timeout is None else timeout,
         )
+
+
+class LimitedTransport(Limits, BaseTransport):
+    """A sync shipped adapter: the ``Limits``, ``close()`` and ``with`` (§3.5)."""
+
+
+class AsyncLimitedTransport(Limits, AsyncBaseTransport):
+    """An async shipped adapter: the ``Limits``, ``aclose()`` and ``async with`` (§3.5)."""
+
+
+def body_length(method: str, status: int, content_length: str | None) -> int | None:
+    """The body size a ``Content-Length`` announces, if it can be trusted before reading (§3.5).
+
+    A HEAD reply, a 1xx, 204 or 304 has no body whatever the header says (RFC 9110 §8.6); a
+    value that is not a plain number is the HTTP library's to refuse, not a size to check.
+    """
+    if method == "HEAD" or status in (204, 304) or status < 200 or content_length is None:
+        return None
+    text = content_length.strip()
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from attrs import evolve
 
-from oauthcore import OAuthError, Request, Token, TokenKind, TokenRejected, TokenStore
+from oauthcore import (
+    OAuthError,
+    Request,
+    Token,
+    TokenExpired,
+    TokenKind,
+    TokenRejected,
+    TokenStore,
+)
 from oauthcore.encoding import FORM_CONTENT_TYPE
 from oauthcore.nonces import NonceStore
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 from oauthcore.provider import (
+    Session,
     TemporaryCredentials,
     authorize,
+    check_fresh,
     exchange,
     issue_temporary_credentials,
+    make_token,
+    refresh_session,
+    session_response,
+    start_session,
     token_response,
 )
 from oauthcore.records import Pairs
-from oauthcore.verification import parse, verify
+from oauthcore.verification import OAuthParams, parse, verify
 
 from .environ import DEFAULT_MAX_BODY, request_from_environ
 from .pending import MemoryPendingStore, PendingStore
@@ -41,6 +57,13 @@ class TokenEndpoints:
     ``screen_name``) are returned with the token credentials and kept in the access token's
     ``extra``. ``origin`` (``TrustedProxies``, ``PublicOrigin``) sets the public URL behind a
     proxy.
+
+    With ``token_lifetime`` (seconds) access tokens expire and come with a session handle (OAuth
+    Session 1.0): ``access_token`` also renews a token signed with ``oauth_session_handle``
+    (§5.3), until ``authorization_lifetime`` runs out, and ``check_token`` (give it to
+    ``ProtectedResource(token_check=...)``) refuses an expired or replaced token with
+    ``TokenExpired`` (§5.2). ``start_session`` issues such a token without the three legs.
+    Sessions are kept in this process's memory.
     """
 
     def __init__(
@@ -55,6 +78,9 @@ class TokenEndpoints:
         max_body: int = DEFAULT_MAX_BODY,
         origin: OriginPolicy | None = None,
         pending: PendingStore | None = None,
+        token_lifetime: float | None = None,
+        authorization_lifetime: float | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.credentials = credentials
         self.nonces = nonces
@@ -67,6 +93,16 @@ class TokenEndpoints:
         self.pending_store: PendingStore = (
             MemoryPendingStore(credentials, max_pending=max_pending) if pending is None else pending
         )
+        self.token_lifetime = token_lifetime
+        self.authorization_lifetime = authorization_lifetime
+        self.clock = clock
+        #: How many tokens were renewed with a session handle (OAuth Session 1.0 §5.4).
+        self.renewals = 0
+        self._lock = threading.Lock()
+        # Sessions by handle; each token (the current one and the one it replaced) to its handle.
+        self._sessions: dict[str, Session] = {}
+        self._session_of: dict[str, str] = {}
+        self._replaced: dict[str, str] = {}
 
     def pending(self, token_key: str) -> TemporaryCredentials | None:
         """The pending authorization for request token ``token_key``, or ``None`` (§2.2)."""
@@ -127,6 +163,8 @@ class TokenEndpoints:
         try:
             request = self._post(environ)
             params = parse(request)
+            if params.session_handle is not None:
+                return self._renew(request, params)(start_response)
             token_key = params.token
             temporary = None if token_key is None else self.pending(token_key)
             taken: list[Pairs] = []
@@ -151,8 +189,84 @@ class TokenEndpoints:
         except OAuthError as error:
             return Reply.refusal(error, request, self.policy, self.realm)(start_response)
         access = evolve(access, extra=taken[0])
+        if self.token_lifetime is not None:
+            session = self.start_session(temporary.consumer_key, access)
+            return _session_reply(session, self.clock())(start_response)
         self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
         return _credentials_reply(access)(start_response)
+
+    def start_session(
+        self, consumer_key: str, token: Token | None = None, owner: Iterable[tuple[str, str]] = ()
+    ) -> Session:
+        """Issue access ``token`` (else a new one, ``owner`` in its extra) with a session (§5.1)."""
+        token = make_token() if token is None else token
+        if owner:
+            token = evolve(token, extra=tuple(owner))
+        session = start_session(
+            consumer_key,
+            token,
+            now=self.clock(),
+            lifetime=self.token_lifetime,
+            authorization_lifetime=self.authorization_lifetime,
+        )
+        self.credentials.add_token(consumer_key, token, TokenKind.ACCESS)
+        with self._lock:
+            self._sessions[session.handle] = session
+            self._session_of[token.key] = session.handle
+        return session
+
+    def check_token(self, token_key: str) -> None:
+        """Refuse an expired access token, or one a renewal replaced, with ``TokenExpired`` (§5.2).
+
+        A token without a session passes: it does not expire.
+        """
+        with self._lock:
+            handle = self._session_of.get(token_key)
+            session = None if handle is None else self._sessions[handle]
+        if session is None:
+            return
+        if session.token.key != token_key:
+            raise TokenExpired(
+                "this access token was renewed; sign with the new one (OAuth Session 1.0 §5.4)",
+                parameter="oauth_token",
+            )
+        check_fresh(session, now=self.clock())
+
+    def _renew(self, request: Request, params: OAuthParams) -> Reply:
+        # OAuth Session 1.0 §5.3-§5.4: a new token for the session, checked against its current one.
+        handle = str(params.session_handle)
+        with self._lock:
+            session = self._sessions.get(handle)
+        consumer = self.credentials.consumer(params.consumer_key)
+        if session is None or consumer is None:
+            raise TokenRejected(
+                "oauth_session_handle is not a session of this consumer (OAuth Session 1.0 §5.3)",
+                parameter="oauth_session_handle",
+            )
+        now = self.clock()
+        renewed = refresh_session(
+            request, params, consumer, session, now=now, nonces=self.nonces, policy=self.policy
+        )
+        with self._lock:
+            if self._sessions.get(handle) is not session:
+                raise TokenRejected(
+                    "this token was renewed already; sign with the new one (OAuth Session 1.0"
+                    " §5.4)",
+                    parameter="oauth_token",
+                )
+            self._sessions[handle] = renewed
+            self._session_of[renewed.token.key] = handle
+            # The token just replaced stays known (requests signed with it are in flight and
+            # are told to use the new one); the one before it goes.
+            gone = self._replaced.get(handle)
+            self._replaced[handle] = session.token.key
+            if gone is not None:
+                del self._session_of[gone]
+            self.renewals += 1
+        self.credentials.add_token(session.consumer_key, renewed.token, TokenKind.ACCESS)
+        if gone is not None:
+            self.credentials.remove_token(session.consumer_key, gone, TokenKind.ACCESS)
+        return _session_reply(renewed, now)
 
     def _take(self, token_key: str, taken: list[Pairs]) -> bool:
         # Atomic in every PendingStore: of two concurrent exchanges, one gets the record.
@@ -167,6 +281,11 @@ class TokenEndpoints:
             # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
             raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
         return request_from_environ(environ, max_body=self.max_body, origin=self.origin)
+
+
+def _session_reply(session: Session, now: float) -> Reply:
+    headers = [("Content-Type", FORM_CONTENT_TYPE), ("Cache-Control", "no-store")]
+    return Reply(200, headers, session_response(session, now=now))
 
 
 def _credentials_reply(token: Token) -> Reply:

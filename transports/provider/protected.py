@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -64,6 +64,7 @@ class ProtectedResource:
         max_body: int = DEFAULT_MAX_BODY,
         max_streamed_body: int = 0,
         origin: OriginPolicy | None = None,
+        token_check: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
@@ -74,6 +75,9 @@ class ProtectedResource:
         self.max_body = max_body
         self.max_streamed_body = max_streamed_body
         self.origin = origin
+        #: Called with the access token's key once the request verifies; may raise an
+        #: ``OAuthError`` (``TokenEndpoints.check_token``: an expired token, OAuth Session §5.2).
+        self.token_check = token_check
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
@@ -89,6 +93,8 @@ class ProtectedResource:
                 policy=self.policy,
                 body_digest=digest,
             )
+            if self.token_check is not None and result.token is not None:
+                self.token_check(result.token.key)
         except HTTPProblem as problem:
             _close(body)
             return Reply.text(problem.status, problem.message)(start_response)

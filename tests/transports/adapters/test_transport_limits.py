@@ -39,7 +39,7 @@ from transports import (
 )
 from transports.wsgi import WSGITransport
 
-KINDS = ["urllib3", "httplib2", "urllib"]
+KINDS = ["urllib3", "httplib2", "urllib", "httpx"]
 MIB = 1 << 20
 
 

@@ -20,6 +20,7 @@ from tests.servers import closed_port, echo_app, reset_server, serve, slow_app
 from transports import (
     ConnectionFailed,
     Httplib2Transport,
+    HttpxTransport,
     NameResolutionError,
     Response,
     TLSError,
@@ -30,8 +31,8 @@ from transports import (
     UrllibTransport,
 )
 
-AnyTransport = Urllib3Transport | Httplib2Transport | UrllibTransport
-KINDS = ["urllib3", "httplib2", "urllib"]
+AnyTransport = Urllib3Transport | Httplib2Transport | UrllibTransport | HttpxTransport
+KINDS = ["urllib3", "httplib2", "urllib", "httpx"]
 
 
 def make(kind: str, **options: Any) -> AnyTransport:
@@ -40,6 +41,8 @@ def make(kind: str, **options: Any) -> AnyTransport:
         return Urllib3Transport(**options)
     if kind == "httplib2":
         return Httplib2Transport(**options)
+    if kind == "httpx":
+        return HttpxTransport(**options)
     return UrllibTransport(**options)
 
 

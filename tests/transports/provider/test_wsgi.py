@@ -15,6 +15,7 @@ from oauthcore.nonces import MemoryNonceStore
 from oauthcore.provider import TemporaryCredentials, callback_url
 from transports.base import Response
 from transports.client import Client
+from transports.flow import Signer, drive, send_flow
 from transports.wsgi import (
     VERIFIED_KEY,
     HTTPProblem,
@@ -346,12 +347,10 @@ def test_a_request_token_exchanged_twice_at_once_works_once() -> None:
     tokens.stale = authorized
     assert authorized.verifier is not None
     client.fetch_access_token("http://p.test/access_token", request_token, authorized.verifier)
-    second = client.with_token(request_token)._send(
-        Request("POST", "http://p.test/access_token"),
-        request_token,
-        timeout=None,
-        verifier=authorized.verifier,
-    )
+    # The same exchange again, its reply read as a Response rather than as a Token.
+    signer = Signer(CONSUMER, request_token, verifier=authorized.verifier)
+    flow = send_flow(Request("POST", "http://p.test/access_token"), signer)
+    second = drive(flow, client.transport.send)
     assert second.status == 401
     assert second.body.startswith(b"oauth_problem=token_rejected&")
     assert b"already%20exchanged" in second.body

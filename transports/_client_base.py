@@ -1,0 +1,214 @@
+"""What ``Client`` and ``AsyncClient`` share: their options and the flows they drive (§3, §2).
+
+Both hold the same signing and redirect options and build every call as a ``transports.flow``
+generator; they differ only in how they drive it (a ``Transport`` or an ``AsyncTransport``).
+A client made without ``transport=`` makes the best one installed and owns it: its ``close``
+(``aclose``) closes that one, never a transport it was given.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Generic, TypeVar
+
+from attrs import Factory, field, frozen
+
+from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
+from oauthcore.client import authorization_url
+from oauthcore.methods import SignatureMethod
+from oauthcore.records import HeadersLike, PairsLike
+
+from .adapters._limits import check_deadline
+from .errors import DeadlineExceeded
+from .flow import (
+    DEFAULT_MAX_REDIRECTS,
+    Flow,
+    Signer,
+    access_token_flow,
+    build_request,
+    check_max_redirects,
+    request_token_flow,
+)
+from .resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
+
+__all__ = ["ClientBase", "chain_late", "takes_deadline"]
+
+TransportT = TypeVar("TransportT")
+
+
+def takes_deadline(transport: object) -> bool:
+    """Whether ``transport.send`` takes ``deadline`` (seconds for the call), as shipped ones do."""
+    try:
+        # Looked up before the transport is validated: a missing send is refused just after.
+        send: Any = getattr(transport, "send", None)
+        parameters = inspect.signature(send).parameters
+    except (TypeError, ValueError):
+        return False
+    found = parameters.get("deadline")
+    return found is not None and found.kind in (found.KEYWORD_ONLY, found.POSITIONAL_OR_KEYWORD)
+
+
+def chain_late(request: Request, seconds: float) -> DeadlineExceeded:
+    """The error for a call whose redirect chain ran past the client's ``seconds`` (§3.5)."""
+    return DeadlineExceeded(
+        f"the redirect chain did not complete within the Client's {seconds:g}-second deadline;"
+        " pass a larger deadline (or None) to the Client or to this call",
+        deadline=seconds,
+        method=request.method,
+        url=request.url,
+    )
+
+
+def _signer(client: ClientBase[Any]) -> Signer:
+    # Made once per client; it also checks the signing options (types, realm and placement).
+    return Signer(
+        client.consumer,
+        client.token,
+        method=client.method,
+        placement=client.placement,
+        realm=client.realm,
+    )
+
+
+def _check_optional(kind: type) -> Any:
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{attribute.name} must be a {kind.__name__} or None, not {type(value).__name__}"
+            )
+
+    return check
+
+
+def _max_redirects(value: int) -> int:
+    # Typed as the field is (check_max_redirects takes anything, to refuse it clearly).
+    return check_max_redirects(value)
+
+
+def _chosen(client: ClientBase[Any]) -> Any:
+    return client._given if client._given is not None else client._best_transport()
+
+
+@frozen
+class ClientBase(Generic[TransportT]):
+    """Options and flows of a client: sign for ``consumer`` (and ``token``), send, redirect (§3).
+
+    ``method``, ``placement`` and ``realm`` are passed to ``oauthcore.sign``; redirects follow
+    ``transports.flow.next_hop``; ``deadline`` (seconds) bounds a whole call.
+    """
+
+    consumer: Consumer
+    token: Token | None = None
+    method: SignatureMethod = field(default=HMAC_SHA1, kw_only=True)
+    placement: Placement = field(default=Placement.HEADER, kw_only=True)
+    realm: str | None = field(default=None, kw_only=True)
+    # Converters, not validators: they run in order, before a transport is made.
+    max_redirects: int = field(
+        default=DEFAULT_MAX_REDIRECTS, kw_only=True, converter=_max_redirects
+    )
+    #: Sign hops on another origin too (off: a redirect elsewhere is followed unsigned).
+    cross_origin_credentials: bool = field(default=False, kw_only=True)
+    #: Follow a redirect from https to http (off: ``RedirectError``).
+    allow_downgrade: bool = field(default=False, kw_only=True)
+    #: Seconds for a whole call, every hop of its redirect chain included (``None``: no limit
+    #: beyond each hop's transport deadline); raises ``DeadlineExceeded``.
+    deadline: float | None = field(default=None, kw_only=True, converter=check_deadline)
+    #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
+    clock_skew: ClockSkew | None = field(
+        factory=ClockSkew, kw_only=True, eq=False, validator=_check_optional(ClockSkew)
+    )
+    #: What is tried again, signed afresh (``None``, the default: nothing).
+    retry: RetryPolicy | None = field(
+        default=None, kw_only=True, validator=_check_optional(RetryPolicy)
+    )
+    #: An access token that renews itself (OAuth Session 1.0); it signs instead of ``token``.
+    session: TokenSession | None = field(
+        default=None, kw_only=True, eq=False, validator=_check_optional(TokenSession)
+    )
+    _signer: Signer = field(
+        init=False, repr=False, eq=False, default=Factory(_signer, takes_self=True)
+    )
+    # The transport passed in, if any: a client closes only a transport it made itself.
+    _given: TransportT | None = field(default=None, kw_only=True, alias="transport", repr=False)
+    _transport: TransportT = field(init=False, eq=False, default=Factory(_chosen, takes_self=True))
+    # Whether the transport's send takes ``deadline``: looked up once, here.
+    _hands_down_deadline: bool = field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=Factory(lambda client: takes_deadline(client._transport), takes_self=True),
+    )
+
+    @_given.validator
+    def _check_given(self, _attribute: object, value: object) -> None:
+        if value is not None:
+            self._check_transport(value)
+
+    def _check_transport(self, value: object) -> None:
+        raise NotImplementedError  # pragma: no cover - each client class says what it drives
+
+    def _best_transport(self) -> TransportT:
+        raise NotImplementedError  # pragma: no cover - each client class says what it makes
+
+    @property
+    def transport(self) -> TransportT:
+        """The transport every call goes through: the one passed in, else the one made."""
+        return self._transport
+
+    @property
+    def owns_transport(self) -> bool:
+        """True when this client made its transport (none was passed), so closing closes it."""
+        return self._given is None
+
+    def _seconds(self, deadline: float | None) -> float | None:
+        return self.deadline if deadline is None else check_deadline(deadline)
+
+    def _request_flow(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: PairsLike | None,
+        data: PairsLike | None,
+        body: bytes | None,
+        json: Any,
+        headers: HeadersLike | None,
+    ) -> ResilientFlow:
+        request = build_request(
+            method, url, params=params, data=data, body=body, json=json, headers=headers
+        )
+        return call_flow(
+            request,
+            self._signer,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
+            session=self.session,
+            max_redirects=self.max_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
+
+    def _request_token_flow(self, url: str, callback: str) -> Flow[Token]:
+        return request_token_flow(
+            url,
+            self._signer,
+            callback,
+            max_redirects=self.max_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
+
+    def _access_token_flow(self, url: str, request_token: Token, verifier: str) -> Flow[Token]:
+        return access_token_flow(
+            url,
+            self._signer,
+            request_token,
+            verifier,
+            max_redirects=self.max_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
+
+    def authorization_url(self, url: str, request_token: Token | str, **extra: str) -> str:
+        """The resource-owner authorization URL for ``request_token`` (§2.2); sends nothing."""
+        return authorization_url(url, request_token, **extra)

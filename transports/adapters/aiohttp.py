@@ -1,0 +1,168 @@
+"""``AiohttpTransport``: send signed requests through an ``aiohttp.ClientSession`` (§3.5).
+
+aiohttp is imported when the first transport is made. The session it makes verifies TLS and
+reads no proxy from the environment. Every request, on a session of yours too, goes out with
+redirects off, with no made-up ``Content-Type`` (aiohttp labels raw bytes
+``application/octet-stream`` unless told not to) and asking for no compression; the body is read
+raw, as received, within the size cap. An ``aiohttp.ClientSession`` belongs to the event loop
+it was made in, so the transport makes its own on the first call, inside the loop, not in
+``__init__``."""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from typing import TYPE_CHECKING
+
+from oauthcore import Request
+
+from .._extras import missing_extra
+from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
+from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
+from ._errors import Kind, failure, socket_kind
+from ._limits import AsyncLimitedTransport, body_length
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["AiohttpTransport"]
+
+# Headers aiohttp adds on its own that would change or describe the request otherwise than
+# signed: a made-up Content-Type, an Accept-Encoding asking for compression.
+_NOT_MADE_UP = ("Content-Type", "Accept-Encoding")
+
+
+class AiohttpTransport(AsyncLimitedTransport):
+    """An ``AsyncTransport`` over an ``aiohttp.ClientSession``, for the ``AsyncClient`` (§3.5).
+
+    Pass your own ``session`` (its connector, TLS and default headers are kept; every request
+    goes with ``allow_redirects=False`` and undecoded) or let the transport make one, on its
+    first call, that verifies certificates against ``ca_certs`` (a PEM file) or with
+    ``ssl_context``, else against the system's trust store. ``timeout`` bounds connecting and
+    each read, in seconds (``None``: for ever); a body over ``max_response`` bytes raises
+    ``ResponseTooLarge``; ``deadline`` is aiohttp's ``total`` timeout, which cancels the whole
+    call (connecting, sending, reading the body) and raises ``DeadlineExceeded`` (``None``:
+    none). Use it from one event loop; ``await
+    transport.aclose()`` or ``async with`` closes the session it made.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        ca_certs: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        max_response: int | None = DEFAULT_MAX_RESPONSE,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> None:
+        self._set_limits(timeout, max_response, deadline)
+        try:
+            import aiohttp  # noqa: F401  (imported here so a missing extra fails early)
+        except ImportError as exc:
+            raise missing_extra("AiohttpTransport", "aiohttp") from exc
+        if session is not None and (ca_certs is not None or ssl_context is not None):
+            raise ValueError("configure TLS on the session you pass, or pass no session")
+        if ca_certs is not None and ssl_context is not None:
+            raise ValueError("give ca_certs or ssl_context, not both")
+        self._owns_session = session is None
+        self._session = session
+        self._tls = ssl_context
+        self._ca_certs = ca_certs
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session calls go through: the one passed in, else the one made on the first call."""
+        return self._session
+
+    def _made_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        context = self._tls or ssl.create_default_context(cafile=self._ca_certs)
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(ssl=context),
+            trust_env=False,
+            auto_decompress=False,
+        )
+
+    async def send(
+        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+    ) -> Response:
+        """Send ``request`` once through the session, body byte for byte; return it unredirected.
+
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        """
+        import aiohttp
+
+        budget = self.budget(request, timeout, deadline)
+        if self._session is None:
+            # Made in the running loop, the one it belongs to; no await since the check.
+            self._session = self._made_session()
+        session = self._session
+        try:
+            async with session.request(
+                request.method,
+                request.url.partition("#")[0],
+                data=request.body or None,
+                # Pairs, not a mapping: a header given twice goes out twice.
+                headers=list(request.headers),
+                allow_redirects=False,
+                auto_decompress=False,
+                # Per request, so that a session of yours makes up none of them either.
+                skip_auto_headers=_NOT_MADE_UP,
+                # The deadline is aiohttp's total: one timer for the call, reading included.
+                timeout=_timeouts(budget.deadline, budget.timeout),
+            ) as reply:
+                try:
+                    length = body_length(
+                        request.method, reply.status, reply.headers.get("Content-Length")
+                    )
+                    body = await budget.read_async(
+                        reply.content.iter_any(), length, reply.content.read
+                    )
+                except BaseException:
+                    # Refused part-way: the connection must not serve the next request.
+                    reply.close()
+                    raise
+        except TimeoutError as exc:
+            if isinstance(exc, aiohttp.ServerTimeoutError):
+                # Connecting or a read took longer than the per-read timeout.
+                raise TransportTimeout.describe(request, exc) from exc
+            # aiohttp's total: the deadline ran out.
+            raise budget.exceeded() from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise failure(request, exc, _kind(exc)) from exc
+        raw = tuple(
+            (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.raw_headers
+        )
+        return Response(reply.status, raw, body, request.url)
+
+    async def aclose(self) -> None:
+        """Close the session (only one this transport made)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _timeouts(deadline: float | None, timeout: float | None) -> aiohttp.ClientTimeout:
+    # Made once per pair of limits: most calls of a transport share its defaults.
+    import aiohttp
+
+    return aiohttp.ClientTimeout(total=deadline, sock_connect=timeout, sock_read=timeout)
+
+
+def _kind(error: BaseException) -> Kind | None:
+    # aiohttp names its connect failures; test the subclasses first (each is a
+    # ClientConnectorError). Resets and the rest are known by their cause.
+    import aiohttp
+
+    if isinstance(error, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+        return TLSError, ""
+    if isinstance(error, aiohttp.ClientConnectorDNSError):
+        return NameResolutionError, ""
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return socket_kind(error.os_error) or (ConnectionFailed, "")
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        # The server hung up before a response: a ConnectionResetError to the standard library.
+        return ConnectionFailed, "connection closed before a response"
+    return socket_kind(error)

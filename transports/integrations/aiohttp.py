@@ -1,0 +1,161 @@
+"""aiohttp: ``AiohttpMiddleware``, a client middleware that signs every request and every hop.
+
+Theory of operation: aiohttp (3.12.1 or later) calls a session's middlewares once per request
+it sends, redirect hops included, each hop a new ``ClientRequest`` built from the caller's
+arguments: the signature of one hop never reaches the next. The middleware signs what aiohttp
+sends (the body read as bytes). When a redirect comes back it asks ``transports.flow``'s
+``next_hop`` what the next hop is and whether it may be signed, and keeps the answer in a
+context variable (one per asyncio task) with the call it belongs to. When aiohttp sends that
+hop, the middleware applies the answer: a fresh signature on the first origin, none after the
+chain has left it, ``RedirectError`` before an https to http hop goes out. A hop that is not the
+one the flow worked out (aiohttp resolved the ``Location`` otherwise) goes unsigned. With
+``allow_redirects=False`` no hop is sent, and the answer is simply never used.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+from attrs import frozen
+from yarl import URL
+
+from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
+from oauthcore.methods import SignatureMethod
+
+from .._extras import missing_extra
+from ..base import Response
+from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError
+from ._common import header_pairs, make_chain, signing_headers
+
+try:
+    from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+    from aiohttp.payload import BytesPayload
+except ImportError as exc:  # pragma: no cover - the tests run with aiohttp installed
+    raise missing_extra("AiohttpMiddleware", "aiohttp") from exc
+
+__all__ = ["AiohttpMiddleware"]
+
+
+@frozen
+class _Pending:
+    # The call a redirect belongs to (aiohttp hands each hop of one call the same list of
+    # traces), where its chain began, how many redirects it has followed, and the flow's answer
+    # for the next hop: the unsigned hop and whether it may be signed, or a refusal.
+    # ``replaced``: the body a body placement sent, which aiohttp sends again on a 307 or 308.
+    call: object
+    first_url: str
+    redirects: int
+    hop: Hop | RedirectError
+    replaced: bytes | None
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("oauthcore_aiohttp_pending", default=None)
+
+
+class AiohttpMiddleware:
+    """Signs each request an ``aiohttp.ClientSession`` sends, hops included (RFC 5849 §3).
+
+    >>> aiohttp.ClientSession(middlewares=(AiohttpMiddleware(consumer, token),))  # doctest: +SKIP
+
+    ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
+    ``oauthcore.sign``; a form body is signed by its parameters, any other through
+    ``oauth_body_hash``. aiohttp follows redirects (``max_redirects`` here bounds the chain the
+    middleware signs); see the module docstring.
+    """
+
+    def __init__(
+        self,
+        consumer: Consumer,
+        token: Token | None = None,
+        *,
+        method: SignatureMethod = HMAC_SHA1,
+        placement: Placement = Placement.HEADER,
+        realm: str | None = None,
+        callback: str | None = None,
+        verifier: str | None = None,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        cross_origin_credentials: bool = False,
+        allow_downgrade: bool = False,
+    ) -> None:
+        self.chain = make_chain(
+            consumer,
+            token,
+            method=method,
+            placement=placement,
+            realm=realm,
+            callback=callback,
+            verifier=verifier,
+            max_redirects=max_redirects,
+            cross_origin_credentials=cross_origin_credentials,
+            allow_downgrade=allow_downgrade,
+        )
+
+    async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        """Sign ``request`` (or not, for a hop the flow keeps unsigned), send it (§3.4, §3.5)."""
+        call = getattr(request, "_traces", None)
+        unsigned = await _record(request)
+        pending = _PENDING.get()
+        _PENDING.set(None)
+        if pending is not None and pending.call is call:
+            if isinstance(pending.hop, RedirectError):
+                raise pending.hop
+            expected = pending.hop.request
+            if pending.replaced is not None and unsigned.body == pending.replaced:
+                # The last signature's parameters must not travel on: the hop's own body back.
+                await request.update_body(_payload(expected.body, unsigned.header("Content-Type")))
+                unsigned = await _record(request)
+            first_url, redirects = pending.first_url, pending.redirects
+            sign = pending.hop.sign and (expected.method, expected.url, expected.body) == (
+                unsigned.method,
+                unsigned.url,
+                unsigned.body,
+            )
+        else:
+            first_url, redirects, sign = unsigned.url, 0, True
+        replaced = (
+            await _sign_in_place(request, unsigned, self.chain.signer(unsigned)) if sign else None
+        )
+        response = await handler(request)
+        if response.status in REDIRECT_STATUSES and "Location" in response.headers:
+            try:
+                hop: Hop | RedirectError = self.chain.next_hop(
+                    first_url, unsigned, _response(response), redirects=redirects, signed=sign
+                )
+            except RedirectError as refused:
+                hop = refused
+            _PENDING.set(_Pending(call, first_url, redirects + 1, hop, replaced))
+        return response
+
+    def __repr__(self) -> str:
+        return f"AiohttpMiddleware({self.chain.signer!r})"
+
+
+async def _record(request: ClientRequest) -> Request:
+    body: Any = request.body
+    data = body if isinstance(body, bytes) else await body.as_bytes()
+    headers = signing_headers(request.headers.get)
+    return Request(request.method, str(request.url), headers, data)
+
+
+async def _sign_in_place(
+    request: ClientRequest, unsigned: Request, signed: Request
+) -> bytes | None:
+    # Returns the new body when the signature went there (a body placement), else None.
+    for name, value in signed.headers[len(unsigned.headers) :]:
+        request.headers[name] = value
+    if signed.url != unsigned.url:
+        request.url = URL(signed.url, encoded=True)
+    if signed.body == unsigned.body:
+        return None
+    await request.update_body(_payload(signed.body, signed.header("Content-Type")))
+    return signed.body
+
+
+def _payload(body: bytes, content_type: str | None) -> BytesPayload:
+    # Typed, so that aiohttp sends the same Content-Type again with a 307 or 308 hop.
+    return BytesPayload(body, content_type=content_type or "application/octet-stream")
+
+
+def _response(response: ClientResponse) -> Response:
+    return Response(response.status, header_pairs(response.headers.items()), b"", str(response.url))

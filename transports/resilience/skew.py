@@ -1,0 +1,173 @@
+"""Clock skew: learn each origin's clock from a refused timestamp, sign with it after (§3.3).
+
+Theory of operation: a provider refuses a timestamp outside its window (RFC 5849 §3.3) with
+``401`` and ``oauth_problem=timestamp_refused``; the OAuth Problem Reporting extension adds
+``oauth_acceptable_timestamps=oldest-newest``. ``ClockSkew.learn`` reads that range (its middle
+is the provider's "now"), else the reply's ``Date`` header (RFC 9110 §6.6.1), and records the
+difference to the client's clock for the reply's origin (RFC 6454) only: one provider's clock
+never moves the timestamps sent to another. ``timestamp(url)`` is then the ``timestamp``
+argument of ``sign()``: the core stays deterministic, the offset is an argument like any other.
+Until an offset is learned (and with the default clock) it is ``None`` and ``sign`` reads the
+clock itself, so an untroubled client pays one dict check per hop.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+
+from oauthcore import ParameterRejected, Request
+from oauthcore.encoding import decode_form
+from oauthcore.header import parse_authorization
+
+from ..base import Response
+from ..flow import Signer
+from ..redirects import origin
+
+__all__ = ["ClockSkew", "SkewedSigner", "problem_report", "server_time"]
+
+# A problem report is a few short fields; a longer body is not one, and is not read.
+_MAX_REPORT = 8192
+# Digits enough for any timestamp until the year 33658; more is not a timestamp.
+_RANGE = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")
+
+
+def problem_report(response: Response) -> dict[str, str]:
+    """The OAuth Problem Reporting fields of ``response``: its form body, else its challenge.
+
+    The body (``oauth_problem=...&oauth_acceptable_timestamps=...``) is read when it is short
+    form data; else the ``WWW-Authenticate: OAuth ...`` parameters. Anything unreadable: ``{}``.
+    """
+    body = response.body
+    if len(body) <= _MAX_REPORT:
+        try:
+            found = dict(decode_form(body.decode("ascii")))
+        except (UnicodeDecodeError, ParameterRejected):
+            found = {}
+        if "oauth_problem" in found:
+            return found
+    challenge = response.header("WWW-Authenticate")
+    if challenge is not None and len(challenge) <= _MAX_REPORT:
+        try:
+            return dict(parse_authorization(challenge)[1])
+        except ParameterRejected:
+            pass
+    return {}
+
+
+def server_time(response: Response, report: dict[str, str]) -> int | None:
+    """The provider's clock when it answered: the middle of ``oauth_acceptable_timestamps``,
+    else the ``Date`` header (RFC 9110 §6.6.1); ``None`` when neither can be read."""
+    found = _RANGE.fullmatch(report.get("oauth_acceptable_timestamps", ""))
+    if found is not None:
+        oldest, newest = int(found[1]), int(found[2])
+        if oldest <= newest:
+            return (oldest + newest) // 2
+    date = response.header("Date")
+    if date is None or len(date) > 64:
+        return None
+    # Imported here: email.utils imports socket, which ``import transports`` does not load.
+    import email.utils
+
+    parsed = email.utils.parsedate_tz(date)
+    if parsed is None:
+        return None
+    try:
+        return int(email.utils.mktime_tz(parsed))
+    except (OverflowError, ValueError):
+        return None
+
+
+class ClockSkew:
+    """Each origin's clock offset, learned from ``timestamp_refused`` replies (RFC 5849 §3.3).
+
+    ``clock`` is the client's clock (seconds since the epoch; ``time.time`` when ``None``). At
+    most ``max_origins`` offsets are kept, the oldest forgotten first. Thread-safe; share one
+    between clients to share what they learned.
+
+    >>> from transports.resilience import ClockSkew
+    >>> skew = ClockSkew(clock=lambda: 1_000_000)
+    >>> skew.timestamp("https://api.example.com/me")
+    1000000
+    """
+
+    __slots__ = ("_lock", "_offsets", "clock", "max_origins")
+
+    def __init__(
+        self, clock: Callable[[], float] | None = None, *, max_origins: int = 1024
+    ) -> None:
+        if clock is not None and not callable(clock):
+            raise TypeError(f"clock must be callable, not {type(clock).__name__}")
+        if isinstance(max_origins, bool) or not isinstance(max_origins, int) or max_origins < 1:
+            raise ValueError(f"max_origins must be an int of at least 1, not {max_origins!r}")
+        self.clock = clock
+        self.max_origins = max_origins
+        self._offsets: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClockSkew(origins={len(self._offsets)})"
+
+    def offset(self, url: str) -> int:
+        """Seconds added to the client's clock for ``url``'s origin (0 until one is learned)."""
+        return self._offsets.get(origin(url), 0) if self._offsets else 0
+
+    def timestamp(self, url: str) -> int | None:
+        """The ``oauth_timestamp`` to sign a request to ``url`` with (§3.3), or ``None``.
+
+        ``None`` (``sign`` reads the clock itself) while nothing is learned and the clock is
+        the default one.
+        """
+        if self.clock is None:
+            if not self._offsets:
+                return None
+            return int(time.time()) + self.offset(url)
+        return int(self.clock()) + self.offset(url)
+
+    def learn(self, response: Response) -> bool:
+        """Learn ``response``'s origin's offset from a ``timestamp_refused`` reply (§3.3).
+
+        True when the offset changed, so a request signed again would carry another timestamp;
+        False for any other reply, one that says nothing of the provider's clock, or one that
+        agrees with what was already learned (no point in sending it again).
+        """
+        if response.status != 401:
+            return False
+        report = problem_report(response)
+        if report.get("oauth_problem") != "timestamp_refused":
+            return False
+        server = server_time(response, report)
+        if server is None:
+            return False
+        now = time.time() if self.clock is None else self.clock()
+        key = origin(response.url)
+        offset = server - int(now)
+        with self._lock:
+            if self._offsets.get(key, 0) == offset:
+                return False
+            self._offsets.pop(key, None)
+            self._offsets[key] = offset
+            while len(self._offsets) > self.max_origins:
+                del self._offsets[next(iter(self._offsets))]
+        return True
+
+    def forget(self) -> None:
+        """Drop every learned offset: sign with the client's own clock again."""
+        with self._lock:
+            self._offsets.clear()
+
+
+class SkewedSigner:
+    """``signer`` with the timestamp ``skew`` gives each hop's origin (RFC 5849 §3.3)."""
+
+    __slots__ = ("signer", "skew")
+
+    def __init__(self, signer: Signer, skew: ClockSkew) -> None:
+        self.signer = signer
+        self.skew = skew
+
+    def __call__(self, request: Request) -> Request:
+        """``request`` signed afresh, its ``oauth_timestamp`` on the origin's clock."""
+        return self.signer(request, timestamp=self.skew.timestamp(request.url))
