@@ -307,7 +307,9 @@ def test_reveal_base_string_is_off_by_default_and_a_flag() -> None:
 
 
 _NO_SURROGATES = st.characters(exclude_categories=["Cs"])
-_PAIRS = st.lists(st.tuples(st.text(_NO_SURROGATES), st.text(_NO_SURROGATES)), max_size=6)
+# A request's own parameters: sign() refuses names of the oauth_ protocol parameters (§3.4.1.3.1).
+_NAMES = st.text(_NO_SURROGATES).filter(lambda name: not name.startswith("oauth_"))
+_PAIRS = st.lists(st.tuples(_NAMES, st.text(_NO_SURROGATES)), max_size=6)
 
 
 @settings(max_examples=200, deadline=None)

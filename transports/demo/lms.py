@@ -44,10 +44,10 @@ from .server import make_demo_server, server_url
 
 __all__ = ["DEMO_COURSE", "DEMO_TOOL", "DemoLMS", "RunningLMS"]
 
-#: The tool every demo LMS knows: its key and shared secret (public on purpose, IMS LTI 1.1 §4).
 DEMO_TOOL = Consumer("demo-tool-key", "demo-tool-secret")
-#: The course a demo LMS launches from (IMS LTI 1.1 §4.3 ``context_*``).
+"""The tool every demo LMS knows: its key and shared secret (public on purpose, IMS LTI 1.1 §4)."""
 DEMO_COURSE = LaunchContext("course-1", "DEMO101", "Demo course", ("CourseSection",))
+"""The course a demo LMS launches from (IMS LTI 1.1 §4.3 ``context_*``)."""
 # An outcomes request is a few hundred bytes of XML.
 _MAX_OUTCOME_BODY = 64 * 1024
 
