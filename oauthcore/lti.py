@@ -39,14 +39,15 @@ __all__ = [
     "verify_launch",
 ]
 
-#: The ``lti_message_type`` of a basic launch (IMS LTI 1.1 §4.3).
 LAUNCH_MESSAGE_TYPE = "basic-lti-launch-request"
-#: The ``lti_version`` values of LTI 1.x launches: 1.0 and 1.1 both send ``LTI-1p0``.
+"""The ``lti_message_type`` of a basic launch (IMS LTI 1.1 §4.3)."""
 LTI_VERSIONS = frozenset({"LTI-1p0", "LTI-1p2"})
+"""The ``lti_version`` values of LTI 1.x launches (IMS LTI 1.1 §4.3): 1.0 and 1.1 both send
+``LTI-1p0``, 1.2 sends ``LTI-1p2``."""
 
 
 class RoleScope(enum.Enum):
-    """Where an LIS role applies (IMS LTI 1.1 Appendix A): the context, institution or system."""
+    """Where an LIS role applies: the context, institution or system (IMS LTI 1.1 §4.3 ``roles``)."""
 
     CONTEXT = "role"
     INSTITUTION = "instrole"
@@ -73,7 +74,8 @@ _LIS = "ims/lis/"
 
 @frozen
 class Role:
-    """One LIS role of the launching user (IMS LTI 1.1 Appendix A).
+    """One LIS role of the launching user, from the ``roles`` parameter (IMS LTI 1.1 §4.3,
+    vocabularies in Appendix A).
 
     ``scope`` is ``None`` for a role outside the LIS vocabularies (kept as sent in ``name``).
     Known names are in their published case whatever case was sent: ``instructor`` and
@@ -110,7 +112,7 @@ def _role(text: str) -> Role:
 
 
 def parse_roles(text: str) -> tuple[Role, ...]:
-    """The roles of an LTI ``roles`` parameter: comma-separated names or URNs (LTI 1.1 §A)."""
+    """The roles of an LTI ``roles`` parameter: comma-separated names or URNs (IMS LTI 1.1 §4.3)."""
     return tuple(_role(item.strip()) for item in text.split(",") if item.strip())
 
 

@@ -32,12 +32,17 @@ __all__ = [
     "to_pairs",
 ]
 
-#: Ordered (name, value) pairs: how headers, query and form parameters are held (repeats kept).
 Pairs = tuple[tuple[str, str], ...]
-#: What constructors accept for pairs: a mapping or any iterable of (name, value) pairs.
+"""Ordered (name, value) pairs: how headers, query and form parameters are held, repeats
+kept (RFC 5849 §3.4.1.3)."""
 PairsLike = Mapping[str, str] | Iterable[tuple[str, str]]
+"""What constructors accept for pairs (RFC 5849 §3.4.1.3): a mapping or any iterable of
+(name, value) pairs."""
 Headers = Pairs
+"""Header fields as ordered (name, value) pairs, repeated fields kept (RFC 9110 §5.3)."""
 HeadersLike = PairsLike
+"""What constructors accept for header fields (RFC 9110 §5.3): a mapping or an iterable
+of (name, value) pairs."""
 
 # RFC 9110 §5.6.2 token characters: what an HTTP method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch

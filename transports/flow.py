@@ -66,19 +66,19 @@ __all__ = [
     "send_flow",
 ]
 
-#: The statuses a client follows when they carry a ``Location`` (RFC 9110 §15.4).
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: How many redirects a call follows unless told otherwise (each one re-signed, RFC 5849 §3.5).
+"""The statuses a client follows when they carry a ``Location`` (RFC 9110 §15.4)."""
 DEFAULT_MAX_REDIRECTS = 5
+"""How many redirects a call follows unless told otherwise (each one re-signed, RFC 5849 §3.5)."""
 # Headers that describe a body: they go when a redirect turns the request into a bodiless GET.
 _BODY_HEADERS = frozenset(
     {"content-type", "content-length", "content-encoding", "transfer-encoding"}
 )
 
 T = TypeVar("T")
-#: A client flow (RFC 5849 §3): yields each request to send, receives its ``Response``, returns
-#: a ``T``.
 Flow = Generator[Request, Response, T]
+"""A client flow (RFC 5849 §3): yields each request to send, receives its ``Response``, returns
+a ``T``."""
 
 
 class RedirectError(TransportError):

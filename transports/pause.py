@@ -14,8 +14,9 @@ from attrs import frozen
 
 __all__ = ["Pause", "Sleep"]
 
-#: A sleep function: ``time.sleep``-like, or an async one (its result is awaited when async).
 Sleep = Callable[[float], Awaitable[None] | None]
+"""A sleep function for a ``Pause`` (a Retry-After wait, RFC 9110 §10.2.3): ``time.sleep``-like,
+or an async one (its result is awaited when async)."""
 
 
 @frozen

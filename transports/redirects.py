@@ -19,7 +19,8 @@ def origin(url: str) -> str:
 
 
 def is_downgrade(source: str, target: str) -> bool:
-    """True for a hop from an https URL to an http one."""
+    """True for a hop from an https URL to an http one, where the request would travel in the clear
+    (RFC 5849 §4.1)."""
     return _scheme(source) == "https" and _scheme(target) == "http"
 
 

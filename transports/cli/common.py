@@ -37,13 +37,25 @@ __all__ = [
 ]
 
 ENV_CONSUMER_KEY = "OAUTH_CONSUMER_KEY"
+"""The environment variable holding the consumer key, sent as ``oauth_consumer_key``
+(RFC 5849 §3.1)."""
 ENV_CONSUMER_SECRET = "OAUTH_CONSUMER_SECRET"  # noqa: S105 - the variable's name, not a secret
+"""The environment variable holding the consumer secret: the first part of the signing key
+(RFC 5849 §3.4.2, §3.4.4)."""
 ENV_TOKEN = "OAUTH_TOKEN"  # noqa: S105 - the variable's name, not a secret
+"""The environment variable holding the token, sent as ``oauth_token`` (RFC 5849 §3.1)."""
 ENV_TOKEN_SECRET = "OAUTH_TOKEN_SECRET"  # noqa: S105 - the variable's name, not a secret
+"""The environment variable holding the token secret: the second part of the signing key
+(RFC 5849 §3.4.2, §3.4.4)."""
 ENV_RSA_KEY_FILE = "OAUTH_RSA_KEY_FILE"
+"""The environment variable naming the file of the consumer's RSA private key, which makes the
+CLI sign with RSA-SHA1 (RFC 5849 §3.4.3)."""
 ENV_RSA_KEY_PASSPHRASE = "OAUTH_RSA_KEY_PASSPHRASE"  # noqa: S105 - the variable's name
+"""The environment variable holding the passphrase of that RSA private key (RFC 5849 §3.4.3)."""
 
 Credentials = tuple[Consumer, Token | None]
+"""What the CLI signs with: the client credentials and, if given, the token credentials
+(RFC 5849 §1.1)."""
 
 
 class UsageError(Exception):

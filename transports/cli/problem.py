@@ -17,7 +17,6 @@ __all__ = ["HINTS", "describe"]
 _MAX_REPORT = 16 * 1024
 _SHOWN = 300
 
-#: The next step to suggest for an ``oauth_problem`` code.
 HINTS = {
     "signature_invalid": (
         "run 'oauthcore sign' with the same METHOD URL and options, the request's --nonce and"
@@ -25,6 +24,8 @@ HINTS = {
     ),
     "timestamp_refused": "check this machine's clock (oauth_timestamp is the current time)",
 }
+"""The next step to suggest for an OAuth Problem Reporting ``oauth_problem`` code, the reason a
+provider gives for a refusal (RFC 5849 §3.2)."""
 
 
 def _printable(text: str) -> str:

@@ -16,8 +16,9 @@ from .common import add_request_parser, add_signing_options, credentials, parse_
 
 __all__ = ["BODY_METHODS", "add_parser", "build_request", "explain", "run"]
 
-#: Methods whose ``-d`` parameters travel in a form body; others put them in the query (§3.4.1.3).
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""Methods whose ``-d`` parameters travel in a form body; others put them in the query
+(RFC 5849 §3.4.1.3)."""
 
 EXAMPLES = """\
 examples:

@@ -6,8 +6,9 @@ from ..base import DEFAULT_TIMEOUT, ClosableTransport
 
 __all__ = ["TRANSPORT_NAMES", "make_transport"]
 
-#: Every transport name ``--transport`` accepts, in the order ``oauthcore demo`` tries them.
 TRANSPORT_NAMES = ("urllib3", "httplib2", "urllib")
+"""Every HTTP stack ``--transport`` accepts to send the signed request (RFC 5849 §3), in the
+order ``oauthcore demo`` tries them."""
 
 
 def make_transport(name: str, timeout: float | None = DEFAULT_TIMEOUT) -> ClosableTransport:

@@ -42,8 +42,9 @@ def gunicorn_options(host: str, port: int, workers: int, *, quiet: bool) -> dict
 
 
 def application(store: str, options: dict[str, Any]) -> Any:
-    """The gunicorn application: ``options`` as its settings, a provider over ``store`` in each
-    worker. Raises ``ImportError`` naming the ``serve`` extra when gunicorn is not installed.
+    """The gunicorn application serving a provider (RFC 5849 §2, §3.2) over ``store`` in each
+    worker, ``options`` as its settings. Raises ``ImportError`` naming the ``serve`` extra when
+    gunicorn is not installed.
     """
     try:
         from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]

@@ -10,7 +10,7 @@ from attrs import field, frozen
 from oauthcore import Request
 
 from ..base import Transport, redact_url
-from .pages import url_origin
+from ._pages import url_origin
 
 __all__ = ["Decision", "click"]
 

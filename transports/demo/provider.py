@@ -36,7 +36,7 @@ from ..provider import (
     verified,
 )
 from ..stores.urls import Stores, memory_stores
-from .pages import FORM, cookie_value, form_fields, html_message, html_page, url_origin
+from ._pages import FORM, cookie_value, form_fields, html_message, html_page, url_origin
 from .server import Endpoints, RunningProvider, make_demo_server
 
 __all__ = ["DEMO_APP_NAME", "DEMO_CONSUMER", "DEMO_USER", "DemoProvider", "DemoUser"]

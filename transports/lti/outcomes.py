@@ -40,8 +40,8 @@ __all__ = [
     "verify_outcome_request",
 ]
 
-#: The media type of POX documents (IMS LTI 1.1 §6.1).
 POX_CONTENT_TYPE = "application/xml"
+"""The media type of POX documents (IMS LTI 1.1 §6.1)."""
 
 
 class OutcomeFailed(ClientError):

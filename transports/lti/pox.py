@@ -33,8 +33,8 @@ __all__ = [
     "parse_outcome_response",
 ]
 
-#: The XML namespace of LTI 1.1 Outcomes messages (IMS LTI 1.1 §6.1).
 NAMESPACE = "http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0"
+"""The XML namespace of LTI 1.1 Outcomes messages (IMS LTI 1.1 §6.1)."""
 _NS = "{" + NAMESPACE + "}"
 # A score is a decimal in 0.0-1.0 (LTI 1.1 §6.1.1): plain ASCII digits, no exponent, no
 # "nan"/"inf", none of the other digits float() would accept.
@@ -56,7 +56,8 @@ def _check_text(*values: str) -> None:
 
 
 class POXError(ValueError):
-    """A POX document that is not XML, forbids what it holds, or lacks a required element."""
+    """A POX document (IMS LTI 1.1 §6.1) that is not XML, forbids what it holds, or lacks a
+    required element."""
 
 
 class Operation(enum.Enum):

@@ -37,8 +37,9 @@ from ._xoauth import build_xoauth_string
 if TYPE_CHECKING:  # loads httplib2: see __getattr__
     from ._client import Client
 
-#: python-oauth2's default signature method name for a request that names none.
 SIGNATURE_METHOD = "PLAINTEXT"
+"""python-oauth2's default signature method name for a request that names none
+(RFC 5849 §3.4.4)."""
 
 __all__ = [
     "HTTP_METHOD",

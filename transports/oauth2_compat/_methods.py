@@ -26,7 +26,8 @@ __all__ = ["SignatureMethod", "SignatureMethod_HMAC_SHA1", "SignatureMethod_PLAI
 
 
 class SignatureMethod:
-    """A way of signing requests: subclass it and define ``name``, ``signing_base``, ``sign``.
+    """A way of signing requests (RFC 5849 §3.4): subclass it and define ``name``,
+    ``signing_base`` and ``sign``.
 
     ``body_hash_algorithm`` names the hash for ``oauth_body_hash`` (``None``: send none).
     """

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["HTTP_METHOD", "OAUTH_VERSION", "Request"]
 
 OAUTH_VERSION = "1.0"
+"""The ``oauth_version`` a python-oauth2 ``Request`` sends (RFC 5849 §3.1)."""
 HTTP_METHOD = "GET"
+"""python-oauth2's default HTTP method for a ``Request`` that names none (RFC 5849 §3.4.1.1)."""
 # Body Hash §4.1.1: no oauth_body_hash on requests that cannot carry a body.
 _NO_BODY = frozenset({"GET", "HEAD"})
 

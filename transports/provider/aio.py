@@ -36,10 +36,12 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-#: A credential store ``verify_async`` takes: sync or async.
 AnyCredentialStore = CredentialStore | AsyncCredentialStore
-#: A nonce store ``verify_async`` takes: sync or async (or ``None``: no replay protection).
+"""A credential store ``verify_async`` takes, sync or async: where it finds the secrets a
+signature is checked with (RFC 5849 §3.2)."""
 AnyNonceStore = NonceStore | AsyncNonceStore
+"""A nonce store ``verify_async`` takes: sync or async (or ``None``: no replay protection,
+RFC 5849 §3.3)."""
 
 
 def is_async_store(store: object, method: str) -> bool:

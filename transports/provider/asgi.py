@@ -25,10 +25,12 @@ from .scope import Receive, Scope, ScopeDisconnected, read_body, request_from_sc
 
 __all__ = ["ASGIApp", "OAuthMiddleware", "Send", "send_reply", "verified"]
 
-#: The ASGI ``send`` callable.
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-#: An ASGI 3 application.
+"""The ASGI ``send`` callable: sends the response's start (status, header fields) and its body
+(RFC 9110 §6)."""
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+"""An ASGI 3 application, such as the one ``OAuthMiddleware`` wraps to verify its requests
+(RFC 5849 §3.2)."""
 
 # RFC 6455 §7.4.1: 1008, "policy violation". Closing before accepting answers the handshake 403.
 _WEBSOCKET_POLICY_VIOLATION = 1008

@@ -80,7 +80,8 @@ def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
 
 
 def content_length(environ: WSGIEnvironment) -> int:
-    """The body's length from ``CONTENT_LENGTH`` (0 if absent); 400 if it is not a number."""
+    """The body's length from ``CONTENT_LENGTH`` (RFC 3875 §4.1.2), 0 if absent; 400 if it is not
+    a number."""
     text = environ.get("CONTENT_LENGTH") or "0"
     if not text.isdigit():
         raise HTTPProblem(400, "Content-Length must be a whole number of bytes")

@@ -13,8 +13,8 @@ import re
 
 __all__ = ["DEFAULT_PORTS", "host_and_port"]
 
-#: The port each scheme a provider serves implies (RFC 9110 §4.2).
 DEFAULT_PORTS = {"http": "80", "https": "443"}
+"""The port each scheme a provider serves implies (RFC 9110 §4.2)."""
 # A Host is a host name, an IPv4 address or a bracketed IPv6 literal, and an optional port
 # (RFC 9110 §7.2, RFC 3986 §3.2.2-3.2.3). The reg-name is narrowed to RFC 3986's unreserved
 # characters: DNS has no use for sub-delims or %-escapes, and parsers disagree about them.

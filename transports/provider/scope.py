@@ -35,10 +35,12 @@ __all__ = [
     "url_from_scope",
 ]
 
-#: An ASGI connection scope (the ASGI 3 specification's ``scope`` dict).
 Scope = MutableMapping[str, Any]
-#: The ASGI ``receive`` callable: awaits the next event from the client.
+"""An ASGI connection scope (the ASGI 3 specification's ``scope`` dict): the request a provider
+verifies (RFC 5849 §3.2)."""
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+"""The ASGI ``receive`` callable: awaits the next event from the client, the request body's
+chunks among them (RFC 9110 §6.4)."""
 
 # What stays as sent: printable ASCII, but "?" and "#" in a path, "#" in a query, which would end
 # the part they are in. "%" stays too: raw_path and query_string are still percent-encoded.

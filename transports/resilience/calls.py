@@ -25,8 +25,9 @@ from .skew import ClockSkew, SkewedSigner
 
 __all__ = ["ResilientFlow", "call_flow"]
 
-#: A flow that may also yield a ``Pause`` (``drive`` and ``drive_async`` sleep it).
 ResilientFlow = Generator[Request | Pause, Response, Response]
+"""A flow (RFC 5849 §3) that may also yield a ``Pause``: ``drive`` and ``drive_async`` sleep
+it."""
 
 
 def call_flow(

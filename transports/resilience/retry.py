@@ -23,10 +23,11 @@ from ..pause import Sleep
 
 __all__ = ["IDEMPOTENT_METHODS", "RETRY_STATUSES", "RetryPolicy", "retry_after"]
 
-#: Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-#: Replies worth another try: too many requests, and the server errors that say "later".
+"""Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2)."""
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""Replies worth another try: 429 Too Many Requests (RFC 6585 §4) and the server errors that
+say "later" (RFC 9110 §15.6)."""
 # A Retry-After of more digits than this is no delay anyone waits for.
 _MAX_DIGITS = 10
 

@@ -35,7 +35,8 @@ _RANGE = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")
 
 
 def problem_report(response: Response) -> dict[str, str]:
-    """The OAuth Problem Reporting fields of ``response``: its form body, else its challenge.
+    """The OAuth Problem Reporting fields of ``response``, a refusal (RFC 5849 §3.2): its form body,
+    else its challenge.
 
     The body (``oauth_problem=...&oauth_acceptable_timestamps=...``) is read when it is short
     form data; else the ``WWW-Authenticate: OAuth ...`` parameters. Anything unreadable: ``{}``.

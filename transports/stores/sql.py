@@ -61,8 +61,9 @@ from .redis import DEFAULT_PENDING_TTL, check_ttl
 
 __all__ = ["METADATA", "SqlCredentialStore", "SqlNonceStore", "create_tables"]
 
-#: The tables of both stores; add them to your migrations, or call ``create_tables``.
 METADATA = MetaData()
+"""The tables of both stores, credentials (RFC 5849 §2) and nonces (§3.3); add them to your
+migrations, or call ``create_tables``."""
 
 CONSUMERS = Table(
     "oauthcore_consumers",
