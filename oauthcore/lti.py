@@ -47,7 +47,7 @@ LTI_VERSIONS = frozenset({"LTI-1p0", "LTI-1p2"})
 
 
 class RoleScope(enum.Enum):
-    """Where an LIS role applies: the context, institution or system (IMS LTI 1.1 §4.3 ``roles``)."""
+    """Where an LIS role applies: the context, institution or system (IMS LTI 1.1 §4.3 roles)."""
 
     CONTEXT = "role"
     INSTITUTION = "instrole"
