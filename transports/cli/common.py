@@ -48,8 +48,8 @@ ENV_TOKEN_SECRET = "OAUTH_TOKEN_SECRET"  # noqa: S105 - the variable's name, not
 """The environment variable holding the token secret: the second part of the signing key
 (RFC 5849 §3.4.2, §3.4.4)."""
 ENV_RSA_KEY_FILE = "OAUTH_RSA_KEY_FILE"
-"""The environment variable naming the file of the consumer's RSA private key, which makes the
-CLI sign with RSA-SHA1 (RFC 5849 §3.4.3)."""
+"""The environment variable naming the file of the consumer's RSA private key, for the RSA-SHA*
+methods (RFC 5849 §3.4.3)."""
 ENV_RSA_KEY_PASSPHRASE = "OAUTH_RSA_KEY_PASSPHRASE"  # noqa: S105 - the variable's name
 """The environment variable holding the passphrase of that RSA private key (RFC 5849 §3.4.3)."""
 
