@@ -43,7 +43,7 @@ LAUNCH_MESSAGE_TYPE = "basic-lti-launch-request"
 """The ``lti_message_type`` of a basic launch (IMS LTI 1.1 §4.3)."""
 LTI_VERSIONS = frozenset({"LTI-1p0", "LTI-1p2"})
 """The ``lti_version`` values of LTI 1.x launches (IMS LTI 1.1 §4.3): 1.0 and 1.1 both send
-``LTI-1p0``, 1.2 sends ``LTI-1p2``."""
+``LTI-1p0``; ``LTI-1p2`` is accepted too."""
 
 
 class RoleScope(enum.Enum):

@@ -2,7 +2,7 @@
 
 A redirect to another origin (RFC 6454: scheme, host, port) is followed without OAuth
 credentials unless the caller opts in, and one from https to http is refused by default, since
-the request would travel in the clear (RFC 5849 §4.1 leaves transport security to TLS).
+the request would travel in the clear (RFC 5849 §4.2 leaves confidentiality to TLS).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def origin(url: str) -> str:
 
 def is_downgrade(source: str, target: str) -> bool:
     """True for a hop from an https URL to an http one, where the request would travel in the clear
-    (RFC 5849 §4.1)."""
+    (RFC 5849 §4.2)."""
     return _scheme(source) == "https" and _scheme(target) == "http"
 
 
