@@ -85,7 +85,7 @@ class ConnectionFailed(TransportError):
 
 
 class TLSError(TransportError):
-    """The TLS handshake failed: most often a certificate that does not verify (RFC 5849 §4.1)."""
+    """The TLS handshake failed: most often a certificate that does not verify (RFC 5849 §4.3)."""
 
     summary = "TLS failure"
 
