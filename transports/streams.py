@@ -46,11 +46,11 @@ __all__ = [
     "takes_stream",
 ]
 
-#: The shipped transports that stream a body (``send`` takes ``stream``).
 STREAMING_TRANSPORTS = (
     "Urllib3Transport, HttpxTransport, UrllibTransport or WSGITransport (AsyncClient:"
     " AsyncHttpxTransport or AiohttpTransport)"
 )
+"""The shipped transports whose ``send`` takes ``stream``: a body sent in chunks (RFC 9112 §7.1)."""
 Streamable = Readable | Callable[[], Iterable[bytes]] | Iterable[bytes] | MultipartBody
 """What a client streams as a body (Body Hash §3.1): a binary file, a callable returning a fresh
 iterable of bytes, an iterable of bytes (an iterator is read once), or a ``MultipartBody``."""
@@ -99,7 +99,7 @@ def carries_stream(request: Request) -> bool:
 
 
 def takes_stream(transport: object) -> bool:
-    """Whether ``transport.send`` takes ``stream`` (a ``StreamedBody``), as streaming ones do."""
+    """Whether ``transport.send`` takes ``stream`` (a ``StreamedBody``, RFC 9112 §6.2-§7.1)."""
     try:
         send: Any = getattr(transport, "send", None)
         return "stream" in inspect.signature(send).parameters
@@ -277,6 +277,6 @@ class _AsyncSending:
 
 
 async def aiter_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
-    """``chunks`` as an async iterator, for an async HTTP library (each read is a file's)."""
+    """``chunks`` as an async iterator for an async HTTP library (a chunked body, RFC 9112 §7.1)."""
     for chunk in chunks:
         yield chunk

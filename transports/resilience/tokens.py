@@ -25,8 +25,8 @@ from .skew import ClockSkew
 
 __all__ = ["TokenFlow", "access_token_call", "request_token_call"]
 
-#: A three-legged call: yields requests (and pauses), returns the token.
 TokenFlow = Generator[Request | Pause, Response, Token]
+"""A three-legged call (RFC 5849 §2.1, §2.3): yields requests (and pauses), returns the token."""
 
 
 def request_token_call(
