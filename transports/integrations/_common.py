@@ -24,7 +24,14 @@ from oauthcore.methods import SignatureMethod
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS, Hop, Signer, check_max_redirects, next_hop
 
-__all__ = ["Chain", "header_pairs", "make_chain", "signing_headers", "without_signature"]
+__all__ = [
+    "Chain",
+    "ChainedPlugin",
+    "header_pairs",
+    "make_chain",
+    "signing_headers",
+    "without_signature",
+]
 
 
 @frozen
@@ -83,6 +90,44 @@ def make_chain(
         cross_origin_credentials=bool(cross_origin_credentials),
         allow_downgrade=bool(allow_downgrade),
     )
+
+
+class ChainedPlugin:
+    """What every plug-in is made from: the signer and the redirect rules it follows (§3, §3.5).
+
+    ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
+    ``oauthcore.sign``; ``max_redirects``, ``cross_origin_credentials`` and ``allow_downgrade``
+    to the flow's redirect policy.
+    """
+
+    chain: Chain
+
+    def __init__(
+        self,
+        consumer: Consumer,
+        token: Token | None = None,
+        *,
+        method: SignatureMethod = HMAC_SHA1,
+        placement: Placement = Placement.HEADER,
+        realm: str | None = None,
+        callback: str | None = None,
+        verifier: str | None = None,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        cross_origin_credentials: bool = False,
+        allow_downgrade: bool = False,
+    ) -> None:
+        self.chain = make_chain(
+            consumer,
+            token,
+            method=method,
+            placement=placement,
+            realm=realm,
+            callback=callback,
+            verifier=verifier,
+            max_redirects=max_redirects,
+            cross_origin_credentials=cross_origin_credentials,
+            allow_downgrade=allow_downgrade,
+        )
 
 
 def signing_headers(get: Callable[[str], str | bytes | None]) -> list[tuple[str, str]]:

@@ -20,13 +20,12 @@ from typing import Any
 from attrs import frozen
 from yarl import URL
 
-from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
-from oauthcore.methods import SignatureMethod
+from oauthcore import Request
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError
-from ._common import header_pairs, make_chain, signing_headers
+from ..flow import REDIRECT_STATUSES, Hop, RedirectError
+from ._common import ChainedPlugin, header_pairs, signing_headers
 
 try:
     from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
@@ -53,7 +52,7 @@ class _Pending:
 _PENDING: ContextVar[_Pending | None] = ContextVar("oauthcore_aiohttp_pending", default=None)
 
 
-class AiohttpMiddleware:
+class AiohttpMiddleware(ChainedPlugin):
     """Signs each request an ``aiohttp.ClientSession`` sends, hops included (RFC 5849 §3).
 
     >>> aiohttp.ClientSession(middlewares=(AiohttpMiddleware(consumer, token),))  # doctest: +SKIP
@@ -63,33 +62,6 @@ class AiohttpMiddleware:
     ``oauth_body_hash``. aiohttp follows redirects (``max_redirects`` here bounds the chain the
     middleware signs); see the module docstring.
     """
-
-    def __init__(
-        self,
-        consumer: Consumer,
-        token: Token | None = None,
-        *,
-        method: SignatureMethod = HMAC_SHA1,
-        placement: Placement = Placement.HEADER,
-        realm: str | None = None,
-        callback: str | None = None,
-        verifier: str | None = None,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        cross_origin_credentials: bool = False,
-        allow_downgrade: bool = False,
-    ) -> None:
-        self.chain = make_chain(
-            consumer,
-            token,
-            method=method,
-            placement=placement,
-            realm=realm,
-            callback=callback,
-            verifier=verifier,
-            max_redirects=max_redirects,
-            cross_origin_credentials=cross_origin_credentials,
-            allow_downgrade=allow_downgrade,
-        )
 
     async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
         """Sign ``request`` (or not, for a hop the flow keeps unsigned), send it (§3.4, §3.5)."""

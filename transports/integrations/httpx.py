@@ -16,13 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
-from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
-from oauthcore.methods import SignatureMethod
+from oauthcore import Request
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS
-from ._common import header_pairs, make_chain, signing_headers, without_signature
+from ._common import ChainedPlugin, header_pairs, signing_headers, without_signature
 
 try:
     import httpx
@@ -35,7 +33,7 @@ __all__ = ["HttpxAuth"]
 _PER_HOP = frozenset({"host", "cookie"})
 
 
-class HttpxAuth(httpx.Auth):
+class HttpxAuth(ChainedPlugin, httpx.Auth):
     """Signs each request an ``httpx.Client`` or ``AsyncClient`` sends (RFC 5849 §3).
 
     >>> httpx.get(url, auth=HttpxAuth(consumer, token))  # doctest: +SKIP
@@ -47,33 +45,6 @@ class HttpxAuth(httpx.Auth):
     """
 
     requires_request_body = True
-
-    def __init__(
-        self,
-        consumer: Consumer,
-        token: Token | None = None,
-        *,
-        method: SignatureMethod = HMAC_SHA1,
-        placement: Placement = Placement.HEADER,
-        realm: str | None = None,
-        callback: str | None = None,
-        verifier: str | None = None,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        cross_origin_credentials: bool = False,
-        allow_downgrade: bool = False,
-    ) -> None:
-        self.chain = make_chain(
-            consumer,
-            token,
-            method=method,
-            placement=placement,
-            realm=realm,
-            callback=callback,
-            verifier=verifier,
-            max_redirects=max_redirects,
-            cross_origin_credentials=cross_origin_credentials,
-            allow_downgrade=allow_downgrade,
-        )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Yield ``request`` signed, then each hop of its redirects (RFC 5849 §3.4, §3.5)."""

@@ -17,13 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
-from oauthcore.methods import SignatureMethod
+from oauthcore import Request
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS
-from ._common import Chain, header_pairs, make_chain, signing_headers, without_signature
+from ._common import Chain, ChainedPlugin, header_pairs, signing_headers, without_signature
 
 try:
     import requests.cookies
@@ -42,7 +40,7 @@ _extract_cookies: Callable[[Any, PreparedRequest, Any], None] = (
 )
 
 
-class RequestsAuth(AuthBase):
+class RequestsAuth(ChainedPlugin, AuthBase):
     """Signs each request requests sends for ``consumer`` (and ``token``) (RFC 5849 §3).
 
     >>> requests.get(url, auth=RequestsAuth(consumer, token))  # doctest: +SKIP
@@ -52,33 +50,6 @@ class RequestsAuth(AuthBase):
     ``oauth_body_hash``). Redirects are followed by the auth itself, up to ``max_redirects``,
     each same-origin hop signed with a fresh nonce; see the module docstring.
     """
-
-    def __init__(
-        self,
-        consumer: Consumer,
-        token: Token | None = None,
-        *,
-        method: SignatureMethod = HMAC_SHA1,
-        placement: Placement = Placement.HEADER,
-        realm: str | None = None,
-        callback: str | None = None,
-        verifier: str | None = None,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        cross_origin_credentials: bool = False,
-        allow_downgrade: bool = False,
-    ) -> None:
-        self.chain = make_chain(
-            consumer,
-            token,
-            method=method,
-            placement=placement,
-            realm=realm,
-            callback=callback,
-            verifier=verifier,
-            max_redirects=max_redirects,
-            cross_origin_credentials=cross_origin_credentials,
-            allow_downgrade=allow_downgrade,
-        )
 
     @classmethod
     def of(cls, chain: Chain) -> RequestsAuth:
