@@ -20,16 +20,17 @@ from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline
 from .errors import DeadlineExceeded
-from .flow import (
-    DEFAULT_MAX_REDIRECTS,
-    Flow,
-    Signer,
-    access_token_flow,
-    build_request,
-    check_max_redirects,
-    request_token_flow,
+from .flow import DEFAULT_MAX_REDIRECTS, Signer, build_request, check_max_redirects
+from .resilience import (
+    ClockSkew,
+    ResilientFlow,
+    RetryPolicy,
+    TokenFlow,
+    TokenSession,
+    access_token_call,
+    call_flow,
+    request_token_call,
 )
-from .resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
 
 __all__ = ["ClientBase", "chain_late", "takes_deadline"]
 
@@ -188,22 +189,28 @@ class ClientBase(Generic[TransportT]):
             allow_downgrade=self.allow_downgrade,
         )
 
-    def _request_token_flow(self, url: str, callback: str) -> Flow[Token]:
-        return request_token_flow(
+    def _request_token_flow(self, url: str, callback: str) -> TokenFlow:
+        # A refused timestamp is learnt and the call signed once more; retried only if the
+        # policy names POST (a provider may issue a token per try).
+        return request_token_call(
             url,
             self._signer,
             callback,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
             max_redirects=self.max_redirects,
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
         )
 
-    def _access_token_flow(self, url: str, request_token: Token, verifier: str) -> Flow[Token]:
-        return access_token_flow(
+    def _access_token_flow(self, url: str, request_token: Token, verifier: str) -> TokenFlow:
+        return access_token_call(
             url,
             self._signer,
             request_token,
             verifier,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
             max_redirects=self.max_redirects,
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,

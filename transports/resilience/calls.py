@@ -37,6 +37,7 @@ def call_flow(
     retry: RetryPolicy | None = None,
     session: TokenSession | None = None,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    follow_redirects: bool = True,
     cross_origin_credentials: bool = False,
     allow_downgrade: bool = False,
 ) -> ResilientFlow:
@@ -45,12 +46,14 @@ def call_flow(
     Returns the final ``Response``; a failure the policy does not retry (or the last one)
     propagates. ``clock_skew=None`` signs with the client's clock as it is. With a ``session``
     each try signs with its current token, renewed once per expiry (OAuth Session 1.0 §5).
+    ``follow_redirects=False`` returns a redirect as it came (a stack that follows them itself).
     """
     sign_hop: Callable[[Request], Request] = (
         signer if clock_skew is None else SkewedSigner(signer, clock_skew)
     )
     options = {
         "max_redirects": max_redirects,
+        "follow_redirects": follow_redirects,
         "cross_origin_credentials": cross_origin_credentials,
         "allow_downgrade": allow_downgrade,
     }
@@ -63,6 +66,7 @@ def call_flow(
             sign_hop,
             clock_skew,
             max_redirects=max_redirects,
+            follow_redirects=follow_redirects,
             cross_origin_credentials=cross_origin_credentials,
             allow_downgrade=allow_downgrade,
         )
@@ -91,6 +95,7 @@ def _signed_once(
     clock_skew: ClockSkew | None,
     *,
     max_redirects: int,
+    follow_redirects: bool,
     cross_origin_credentials: bool,
     allow_downgrade: bool,
 ) -> Flow[Response]:
@@ -100,6 +105,7 @@ def _signed_once(
             request,
             sign_hop,
             max_redirects=max_redirects,
+            follow_redirects=follow_redirects,
             cross_origin_credentials=cross_origin_credentials,
             allow_downgrade=allow_downgrade,
         )
