@@ -10,11 +10,17 @@ form's parameters are signed, §3.4.1.3.1) and ``Authorization`` (one already th
 The first request of a call is read that far only (``signing_headers``), which keeps a plug-in's
 cost near ``sign()``'s own; a redirect reads the request it follows in full, since its headers go
 on to the next hop.
+
+Clock skew, retries and a token session are ``transports.resilience``'s: a plug-in that can
+send again drives ``Chain.call`` (``call_flow``) with its stack, so the rules are the
+``Client``'s, not copies of them.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from attrs import field, frozen
 
@@ -23,8 +29,37 @@ from oauthcore.methods import SignatureMethod
 
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS, Hop, Signer, check_max_redirects, next_hop
+from ..resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
 
-__all__ = ["Chain", "header_pairs", "make_chain", "signing_headers", "without_signature"]
+__all__ = [
+    "FRESH",
+    "Chain",
+    "Fresh",
+    "header_pairs",
+    "make_chain",
+    "signing_headers",
+    "without_signature",
+]
+
+
+class Fresh(enum.Enum):
+    """The default ``clock_skew=`` of a plug-in: a ``ClockSkew`` of its own (RFC 5849 §3.3)."""
+
+    CLOCK_SKEW = "a ClockSkew of its own"
+
+
+#: A plug-in made without ``clock_skew=`` learns clocks in a ``ClockSkew`` of its own.
+FRESH = Fresh.CLOCK_SKEW
+
+
+def _optional(kind: type) -> Any:
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{attribute.name} must be a {kind.__name__} or None, not {type(value).__name__}"
+            )
+
+    return check
 
 
 @frozen
@@ -35,6 +70,30 @@ class Chain:
     max_redirects: int = field(default=DEFAULT_MAX_REDIRECTS, converter=check_max_redirects)
     cross_origin_credentials: bool = False
     allow_downgrade: bool = False
+    #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
+    clock_skew: ClockSkew | None = field(
+        default=None, kw_only=True, eq=False, validator=_optional(ClockSkew)
+    )
+    #: What is tried again, signed afresh (``None``: nothing).
+    retry: RetryPolicy | None = field(default=None, kw_only=True, validator=_optional(RetryPolicy))
+    #: An access token that renews itself (OAuth Session 1.0); it signs instead of the token.
+    session: TokenSession | None = field(
+        default=None, kw_only=True, eq=False, validator=_optional(TokenSession)
+    )
+
+    def call(self, request: Request, *, follow_redirects: bool = True) -> ResilientFlow:
+        """``transports.resilience.call_flow`` of ``request`` with this chain's options (§3.3)."""
+        return call_flow(
+            request,
+            self.signer,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
+            session=self.session,
+            max_redirects=self.max_redirects,
+            follow_redirects=follow_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
 
     def next_hop(
         self, first_url: str, request: Request, response: Response, *, redirects: int, signed: bool
@@ -67,8 +126,14 @@ def make_chain(
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     cross_origin_credentials: bool = False,
     allow_downgrade: bool = False,
+    clock_skew: ClockSkew | Fresh | None = FRESH,
+    retry: RetryPolicy | None = None,
+    session: TokenSession | None = None,
 ) -> Chain:
-    """The ``Chain`` of a plug-in's constructor arguments, each checked by its record (§3, §3.5)."""
+    """The ``Chain`` of a plug-in's constructor arguments, each checked by its record (§3, §3.5).
+
+    ``clock_skew`` left out: a ``ClockSkew`` of the chain's own (``None``: opt out).
+    """
     return Chain(
         Signer(
             consumer,
@@ -82,6 +147,9 @@ def make_chain(
         max_redirects,
         cross_origin_credentials=bool(cross_origin_credentials),
         allow_downgrade=bool(allow_downgrade),
+        clock_skew=ClockSkew() if clock_skew is FRESH else clock_skew,
+        retry=retry,
+        session=session,
     )
 
 
