@@ -10,10 +10,18 @@ hop, the middleware applies the answer: a fresh signature on the first origin, n
 chain has left it, ``RedirectError`` before an https to http hop goes out. A hop that is not the
 one the flow worked out (aiohttp resolved the ``Location`` otherwise) goes unsigned. With
 ``allow_redirects=False`` no hop is sent, and the answer is simply never used.
+
+Each signed hop is one ``transports.resilience.call_flow`` that follows no redirect: a
+``timestamp_refused`` is learnt and the hop signed again and sent once more (``clock_skew``), a
+5xx, a 429 or a connection failure tried again after the policy's ``Pause`` (``retry``), each
+try a fresh signature on the same ``ClientRequest`` (aiohttp lets a middleware call its handler
+again). A token session is refused: its renewal is another request to another URL, which a
+middleware could only send through the session it sits in, its own middlewares and all.
 """
 
 from __future__ import annotations
 
+from contextlib import closing
 from contextvars import ContextVar
 from typing import Any
 
@@ -25,11 +33,14 @@ from oauthcore.methods import SignatureMethod
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError
-from ._common import header_pairs, make_chain, signing_headers
+from ..errors import TransportError
+from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Hop, RedirectError, _pause
+from ..pause import Pause
+from ..resilience import ClockSkew, RetryPolicy, TokenSession
+from ._common import FRESH, Fresh, header_pairs, make_chain, signing_headers
 
 try:
-    from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+    from aiohttp import ClientError, ClientHandlerType, ClientRequest, ClientResponse
     from aiohttp.payload import BytesPayload
 except ImportError as exc:  # pragma: no cover - the tests run with aiohttp installed
     raise missing_extra("AiohttpMiddleware", "aiohttp") from exc
@@ -61,7 +72,9 @@ class AiohttpMiddleware:
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
     ``oauthcore.sign``; a form body is signed by its parameters, any other through
     ``oauth_body_hash``. aiohttp follows redirects (``max_redirects`` here bounds the chain the
-    middleware signs); see the module docstring.
+    middleware signs). ``clock_skew`` (a ``ClockSkew`` of its own unless given; ``None``: opt
+    out) and ``retry`` are the ``Client``'s (``transports.resilience``); ``session`` is refused
+    with ``ValueError`` (see the module docstring).
     """
 
     def __init__(
@@ -77,7 +90,16 @@ class AiohttpMiddleware:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         cross_origin_credentials: bool = False,
         allow_downgrade: bool = False,
+        clock_skew: ClockSkew | Fresh | None = FRESH,
+        retry: RetryPolicy | None = None,
+        session: TokenSession | None = None,
     ) -> None:
+        if session is not None:
+            raise ValueError(
+                "AiohttpMiddleware cannot renew a session token: the renewal is another request,"
+                " which a middleware cannot send on its own; use HttpxAuth or"
+                " transports.AsyncClient with session="
+            )
         self.chain = make_chain(
             consumer,
             token,
@@ -89,6 +111,8 @@ class AiohttpMiddleware:
             max_redirects=max_redirects,
             cross_origin_credentials=cross_origin_credentials,
             allow_downgrade=allow_downgrade,
+            clock_skew=clock_skew,
+            retry=retry,
         )
 
     async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
@@ -113,10 +137,10 @@ class AiohttpMiddleware:
             )
         else:
             first_url, redirects, sign = unsigned.url, 0, True
-        replaced = (
-            await _sign_in_place(request, unsigned, self.chain.signer(unsigned)) if sign else None
-        )
-        response = await handler(request)
+        if sign:
+            response, replaced = await self._signed(request, unsigned, handler)
+        else:
+            response, replaced = await handler(request), None
         if response.status in REDIRECT_STATUSES and "Location" in response.headers:
             try:
                 hop: Hop | RedirectError = self.chain.next_hop(
@@ -127,8 +151,51 @@ class AiohttpMiddleware:
             _PENDING.set(_Pending(call, first_url, redirects + 1, hop, replaced))
         return response
 
+    async def _signed(
+        self, request: ClientRequest, unsigned: Request, handler: ClientHandlerType
+    ) -> tuple[ClientResponse, bytes | None]:
+        # One hop's call flow: each try signed afresh on the same request and sent again.
+        replaced: bytes | None = None
+        with closing(self.chain.call(unsigned, follow_redirects=False)) as flow:
+            step = next(flow)
+            while True:
+                answer: Response | None = None
+                failed: TransportError | None = None
+                if isinstance(step, Pause):
+                    await _pause(step)
+                else:
+                    replaced = await _sign_in_place(request, unsigned, step)
+                    try:
+                        response = await handler(request)
+                    except (ClientError, TimeoutError) as exc:
+                        failed = TransportError.wrap(step, exc)
+                        cause: BaseException = exc
+                    else:
+                        # A 401's problem report is read; any other body is left to the caller.
+                        body = await response.read() if response.status == 401 else b""
+                        answer = _response(response, body)
+                try:
+                    if failed is not None:
+                        step = _throw(flow, failed, cause)
+                    else:
+                        step = next(flow) if answer is None else flow.send(answer)
+                except StopIteration:
+                    return response, replaced
+                if answer is not None:
+                    response.release()
+
     def __repr__(self) -> str:
         return f"AiohttpMiddleware({self.chain.signer!r})"
+
+
+def _throw(flow: Any, failed: TransportError, cause: BaseException) -> Any:
+    # The flow retries the failure or raises it: then aiohttp's own error is raised, as without.
+    try:
+        return flow.throw(failed)
+    except TransportError as error:
+        if error is failed:
+            raise cause from None
+        raise
 
 
 async def _record(request: ClientRequest) -> Request:
@@ -157,5 +224,7 @@ def _payload(body: bytes, content_type: str | None) -> BytesPayload:
     return BytesPayload(body, content_type=content_type or "application/octet-stream")
 
 
-def _response(response: ClientResponse) -> Response:
-    return Response(response.status, header_pairs(response.headers.items()), b"", str(response.url))
+def _response(response: ClientResponse, body: bytes = b"") -> Response:
+    return Response(
+        response.status, header_pairs(response.headers.items()), body, str(response.url)
+    )
