@@ -11,11 +11,12 @@ from __future__ import annotations
 import inspect
 from typing import Any, Generic, TypeVar
 
-from attrs import Factory, field, frozen
+from attrs import Factory, evolve, field, frozen
 
 from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
 from oauthcore.client import authorization_url
 from oauthcore.methods import SignatureMethod
+from oauthcore.multipart import MultipartPolicy
 from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline
@@ -31,6 +32,7 @@ from .resilience import (
     call_flow,
     request_token_call,
 )
+from .streams import Upload
 
 __all__ = ["ClientBase", "chain_late", "takes_deadline"]
 
@@ -126,6 +128,10 @@ class ClientBase(Generic[TransportT]):
     session: TokenSession | None = field(
         default=None, kw_only=True, eq=False, validator=_check_optional(TokenSession)
     )
+    #: How a ``MultipartBody`` is signed unless a call says (``None``: each call must say).
+    multipart: MultipartPolicy | None = field(
+        default=None, kw_only=True, validator=_check_optional(MultipartPolicy)
+    )
     _signer: Signer = field(
         init=False, repr=False, eq=False, default=Factory(_signer, takes_self=True)
     )
@@ -188,6 +194,44 @@ class ClientBase(Generic[TransportT]):
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
         )
+
+    def _upload_flow(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: PairsLike | None,
+        data: PairsLike | None,
+        body: object,
+        json: Any,
+        headers: HeadersLike | None,
+        multipart: MultipartPolicy | None,
+    ) -> tuple[ResilientFlow, Upload]:
+        # A streamed body (Body Hash §3.1): the request carries its framing headers, not its
+        # bytes, and the signer signs the hops that carry it by the upload's rules.
+        if data is not None or json is not None:
+            raise ValueError("give one of data=, body= or json=")
+        if self.placement is Placement.BODY:
+            raise ValueError(
+                "a streamed body cannot carry the OAuth parameters: use HEADER or QUERY"
+            )
+        upload = Upload.of(body, self.method, self.multipart if multipart is None else multipart)
+        request = build_request(method, url, params=params, headers=headers)
+        # The upload's own headers (framing, a multipart Content-Type) replace the caller's.
+        replaced = {"content-length", "transfer-encoding", *(k.lower() for k, _ in upload.headers)}
+        kept = tuple(pair for pair in request.headers if pair[0].lower() not in replaced)
+        request = Request(request.method, request.url, (*kept, *upload.headers))
+        flow = call_flow(
+            request,
+            evolve(self._signer, stream=upload.signing),
+            clock_skew=self.clock_skew,
+            retry=self.retry,
+            session=self.session,
+            max_redirects=self.max_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
+        return flow, upload
 
     def _request_token_flow(self, url: str, callback: str) -> TokenFlow:
         # A refused timestamp is learnt and the call signed once more; retried only if the

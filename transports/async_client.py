@@ -17,11 +17,13 @@ from typing import Any, Self
 from attrs import evolve, frozen
 
 from oauthcore import Request, Token
+from oauthcore.multipart import MultipartPolicy
 from oauthcore.records import HeadersLike, PairsLike
 
 from ._client_base import ClientBase, chain_late
 from .base import AsyncTransport, ClosableAsyncTransport, DeadlineExceeded, Response
 from .flow import drive_async
+from .streams import Streamable, Upload
 
 __all__ = ["AsyncClient"]
 
@@ -73,29 +75,43 @@ class AsyncClient(ClientBase[AsyncTransport]):
         *,
         params: PairsLike | None = None,
         data: PairsLike | None = None,
-        body: bytes | None = None,
+        body: bytes | Streamable | None = None,
         json: Any = None,
         headers: HeadersLike | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        multipart: MultipartPolicy | None = None,
     ) -> Response:
         """Sign and send one request; return the final response of the redirect chain (§3).
 
         The arguments are ``Client.request``'s: ``params`` (query), one of ``data`` (a signed
-        form), ``body`` (raw bytes) or ``json`` (both with ``oauth_body_hash``), ``headers``;
+        form), ``body`` (raw bytes, or streamed: a file, a callable or iterable of bytes, a
+        ``MultipartBody`` signed as ``multipart`` says) or ``json``, ``headers``;
         ``timeout`` for every hop and ``deadline`` for the whole call.
         """
-        flow = self._request_flow(
-            method, url, params=params, data=data, body=body, json=json, headers=headers
+        if (body is None or isinstance(body, (bytes, bytearray))) and multipart is None:
+            flow = self._request_flow(
+                method, url, params=params, data=data, body=body, json=json, headers=headers
+            )
+            return await drive_async(flow, self._sender(timeout, deadline))
+        flow, upload = self._upload_flow(
+            method,
+            url,
+            params=params,
+            data=data,
+            body=body,
+            json=json,
+            headers=headers,
+            multipart=multipart,
         )
-        return await drive_async(flow, self._sender(timeout, deadline))
+        return await drive_async(flow, self._sender(timeout, deadline, upload))
 
     def _sender(
-        self, timeout: float | None, deadline: float | None
+        self, timeout: float | None, deadline: float | None, upload: Upload | None = None
     ) -> Callable[[Request], Awaitable[Response]]:
         # What sends one hop: the transport, held to what is left of the client's deadline.
         seconds = self._seconds(deadline)
-        transport = self.transport
+        transport = self.transport if upload is None else upload.bind_async(self.transport)
         if seconds is None:
             return lambda request: transport.send(request, timeout=timeout)
         ends = time.monotonic() + seconds

@@ -17,11 +17,13 @@ from typing import Any, Self
 from attrs import evolve, frozen
 
 from oauthcore import Request, Token
+from oauthcore.multipart import MultipartPolicy
 from oauthcore.records import HeadersLike, PairsLike
 
 from ._client_base import ClientBase, chain_late
 from .base import ClosableTransport, DeadlineExceeded, Response, Transport
 from .flow import RedirectError, drive
+from .streams import Streamable, Upload
 
 __all__ = ["Client", "RedirectError"]
 
@@ -80,30 +82,45 @@ class Client(ClientBase[Transport]):
         *,
         params: PairsLike | None = None,
         data: PairsLike | None = None,
-        body: bytes | None = None,
+        body: bytes | Streamable | None = None,
         json: Any = None,
         headers: HeadersLike | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        multipart: MultipartPolicy | None = None,
     ) -> Response:
         """Sign and send one request; return the final response of the redirect chain (§3).
 
         ``params`` go in the query, ``data`` makes a form body (its parameters are signed,
         §3.4.1.3.1), ``body`` sends raw bytes and ``json`` sends a JSON document (both covered
         by ``oauth_body_hash`` where the method has one; ``json=None`` means no JSON body).
+        A ``body`` that is a binary file, a callable or iterable of bytes, or a ``MultipartBody``
+        (signed as ``multipart``, else the Client's, says) is streamed: ``transports.streams``.
         ``timeout`` overrides the transport's default for every hop, ``deadline`` the Client's.
         """
-        flow = self._request_flow(
-            method, url, params=params, data=data, body=body, json=json, headers=headers
+        if (body is None or isinstance(body, (bytes, bytearray))) and multipart is None:
+            flow = self._request_flow(
+                method, url, params=params, data=data, body=body, json=json, headers=headers
+            )
+            return drive(flow, self._sender(timeout, deadline))
+        flow, upload = self._upload_flow(
+            method,
+            url,
+            params=params,
+            data=data,
+            body=body,
+            json=json,
+            headers=headers,
+            multipart=multipart,
         )
-        return drive(flow, self._sender(timeout, deadline))
+        return drive(flow, self._sender(timeout, deadline, upload))
 
     def _sender(
-        self, timeout: float | None, deadline: float | None
+        self, timeout: float | None, deadline: float | None, upload: Upload | None = None
     ) -> Callable[[Request], Response]:
         # What sends one hop: the transport, held to what is left of the Client's deadline.
         seconds = self._seconds(deadline)
-        transport = self.transport
+        transport = self.transport if upload is None else upload.bind(self.transport)
         if seconds is None:
             return lambda request: transport.send(request, timeout=timeout)
         ends = time.monotonic() + seconds

@@ -38,15 +38,18 @@ from urllib.parse import urljoin
 from attrs import evolve, field, frozen
 
 from oauthcore import HMAC_SHA1, Consumer, ParameterRejected, Placement, Request, Token, sign
+from oauthcore.bodies import BodyDigest
 from oauthcore.client import parse_token_response
 from oauthcore.encoding import decode_form
 from oauthcore.methods import SignatureMethod
+from oauthcore.multipart import as_signed_form
 from oauthcore.records import HeadersLike, PairsLike
 
 from .base import Response, redact_url
 from .errors import TransportError
 from .pause import Pause
 from .redirects import is_downgrade, origin
+from .streams import StreamSigning, carries_stream
 
 __all__ = [
     "DEFAULT_MAX_REDIRECTS",
@@ -152,6 +155,12 @@ class Signer:
     version: bool = field(
         default=True, kw_only=True, validator=_check_type(bool, "version must be a bool")
     )
+    #: How a hop carrying a streamed body is signed (``transports.streams``); ``None``: no stream.
+    stream: StreamSigning | None = field(
+        default=None,
+        kw_only=True,
+        validator=_check_type((StreamSigning, type(None)), "stream must be a StreamSigning"),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.realm is not None and self.placement is not Placement.HEADER:
@@ -166,6 +175,27 @@ class Signer:
         if placement is Placement.BODY and request.method in ("GET", "HEAD"):
             # A GET has no body to carry the parameters (§3.5.2); the query can (§3.5.3).
             placement = Placement.QUERY
+        body_hash: bool | BodyDigest | None = self.body_hash
+        stream = self.stream
+        if stream is not None and carries_stream(request):
+            if stream.text_fields is not None:
+                # MultipartPolicy.TEXT_FIELDS: the text fields are signed as a form would be;
+                # the request keeps its multipart headers and gains the signature (§3.4.1.3.1).
+                form = self._sign(
+                    as_signed_form(request, stream.text_fields), placement, None, timestamp
+                )
+                added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
+                return Request(request.method, form.url, (*request.headers, *added))
+            body_hash = stream.body_hash
+        return self._sign(request, placement, body_hash, timestamp)
+
+    def _sign(
+        self,
+        request: Request,
+        placement: Placement,
+        body_hash: bool | BodyDigest | None,
+        timestamp: int | None,
+    ) -> Request:
         return sign(
             request,
             self.consumer,
@@ -175,7 +205,7 @@ class Signer:
             realm=self.realm,
             callback=self.callback,
             verifier=self.verifier,
-            body_hash=self.body_hash,
+            body_hash=body_hash,
             version=self.version,
             timestamp=timestamp,
         )

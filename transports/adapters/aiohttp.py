@@ -19,6 +19,7 @@ from oauthcore import Request
 from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
+from ..streams import StreamedBody, aiter_chunks
 from ._errors import Kind, failure, socket_kind
 from ._limits import AsyncLimitedTransport, body_length
 
@@ -86,11 +87,17 @@ class AiohttpTransport(AsyncLimitedTransport):
         )
 
     async def send(
-        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+        self,
+        request: Request,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        stream: StreamedBody | None = None,
     ) -> Response:
         """Send ``request`` once through the session, body byte for byte; return it unredirected.
 
-        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults;
+        ``stream`` is a body sent as it is read (``transports.streams``).
         """
         import aiohttp
 
@@ -103,7 +110,7 @@ class AiohttpTransport(AsyncLimitedTransport):
             async with session.request(
                 request.method,
                 request.url.partition("#")[0],
-                data=request.body or None,
+                data=request.body or None if stream is None else aiter_chunks(stream.chunks),
                 # Pairs, not a mapping: a header given twice goes out twice.
                 headers=list(request.headers),
                 allow_redirects=False,

@@ -25,6 +25,7 @@ from oauthcore import Request
 from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, TransportTimeout
+from ..streams import StreamedBody, aiter_chunks
 from ._errors import Kind, failure, socket_kind
 from ._limits import (
     AsyncLimitedTransport,
@@ -69,14 +70,21 @@ def _timeouts(seconds: float | None) -> httpx.Timeout:
     return httpx.Timeout(seconds)
 
 
-def _outgoing(client: httpx.Client | httpx.AsyncClient, request: Request) -> httpx.Request:
+def _outgoing(
+    client: httpx.Client | httpx.AsyncClient, request: Request, stream: Any = None
+) -> httpx.Request:
     # The body goes as given: content= adds no Content-Type; the request's headers, repeats
-    # kept, replace the client's defaults of the same names.
+    # kept, replace the client's defaults of the same names. A stream's framing header is the
+    # request's own, so httpx adds none.
+    if stream is not None:
+        content = stream
+    else:
+        content = request.body or (b"" if request.method in ("POST", "PUT", "PATCH") else None)
     return client.build_request(
         request.method,
         request.url.partition("#")[0],
         headers=list(request.headers),
-        content=request.body or (b"" if request.method in ("POST", "PUT", "PATCH") else None),
+        content=content,
     )
 
 
@@ -137,16 +145,22 @@ class HttpxTransport(LimitedTransport):
         self.client = client
 
     def send(
-        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+        self,
+        request: Request,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        stream: StreamedBody | None = None,
     ) -> Response:
         """Send ``request`` once through the client, body byte for byte; return it unredirected.
 
-        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults;
+        ``stream`` is a body sent as it is read (``transports.streams``).
         """
         import httpx
 
         budget = self.budget(request, timeout, deadline)
-        outgoing = _outgoing(self.client, request)
+        outgoing = _outgoing(self.client, request, None if stream is None else stream.chunks)
         try:
             outgoing.extensions["timeout"] = _timeouts(budget.read_timeout()).as_dict()
             with budget.in_force():
@@ -207,16 +221,24 @@ class AsyncHttpxTransport(AsyncLimitedTransport):
         self.client = client
 
     async def send(
-        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+        self,
+        request: Request,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        stream: StreamedBody | None = None,
     ) -> Response:
         """Send ``request`` once through the client, body byte for byte; return it unredirected.
 
-        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults;
+        ``stream`` is a body sent as it is read (``transports.streams``).
         """
         import httpx
 
         budget = self.budget(request, timeout, deadline)
-        outgoing = _outgoing(self.client, request)
+        outgoing = _outgoing(
+            self.client, request, None if stream is None else aiter_chunks(stream.chunks)
+        )
         outgoing.extensions["timeout"] = _timeouts(budget.timeout).as_dict()
         try:
             async with asyncio.timeout(budget.deadline):

@@ -18,6 +18,7 @@ from typing import cast
 from oauthcore import Request
 
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
+from ..streams import StreamedBody
 from ._budgeted import BudgetedResponse
 from ._errors import failure, socket_kind
 from ._limits import LimitedTransport
@@ -95,16 +96,24 @@ class UrllibTransport(LimitedTransport):
         self._opener = opener
 
     def send(
-        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+        self,
+        request: Request,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        stream: StreamedBody | None = None,
     ) -> Response:
         """Send ``request`` once on a new connection, body byte for byte; return it unredirected.
 
-        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults;
+        ``stream`` is a body sent as it is read (``transports.streams``).
         """
         budget = self.budget(request, timeout, deadline)
         # The URL is an oauthcore.Request's: always http(s), never file: or a custom scheme.
         outgoing = urllib.request.Request(  # noqa: S310
-            request.url, data=request.body or None, method=request.method
+            request.url,
+            data=request.body or None if stream is None else stream.chunks,
+            method=request.method,
         )
         for name, value in request.headers:
             previous = outgoing.get_header(name.capitalize())

@@ -23,6 +23,7 @@ from ..base import (
     redact_url,
 )
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
+from ..streams import StreamedBody
 from ._budgeted import BudgetedResponse
 from ._errors import Kind, failure, socket_kind
 from ._limits import LimitedTransport
@@ -79,11 +80,17 @@ class Urllib3Transport(LimitedTransport):
         self._default_timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
     def send(
-        self, request: Request, *, timeout: float | None = None, deadline: float | None = None
+        self,
+        request: Request,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        stream: StreamedBody | None = None,
     ) -> Response:
         """Send ``request`` once through the pool, body byte for byte; return it unredirected.
 
-        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults.
+        ``timeout`` and ``deadline`` (seconds for the whole call) override the defaults;
+        ``stream`` is a body sent as it is read (``transports.streams``).
         """
         import urllib3
 
@@ -102,7 +109,7 @@ class Urllib3Transport(LimitedTransport):
                 reply = self.pool.request(
                     request.method,
                     request.url,
-                    body=request.body or None,
+                    body=request.body or None if stream is None else stream.chunks,
                     headers=headers,
                     redirect=False,
                     retries=False,

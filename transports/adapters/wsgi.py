@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 from oauthcore import Request
+from oauthcore.bodies import CHUNK_SIZE
 
 from ..base import DEFAULT_MAX_RESPONSE, BaseTransport, Response
+from ..streams import StreamedBody
 from ._limits import Budget, check_max_response
 
 __all__ = ["WSGITransport"]
@@ -31,9 +34,21 @@ class WSGITransport(BaseTransport):
         self.app = app
         self.max_response = check_max_response(max_response)
 
-    def send(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Call the app with ``request`` as sent on the wire (§3.5); ``timeout`` is unused."""
+    def send(
+        self, request: Request, *, timeout: float | None = None, stream: StreamedBody | None = None
+    ) -> Response:
+        """Call the app with ``request`` as sent on the wire (§3.5); ``timeout`` is unused.
+
+        ``stream`` (``transports.streams``) is the body, read by the app as it reads
+        ``wsgi.input``, a chunk at a time.
+        """
         parts = urlsplit(request.url)
+        body: io.BufferedIOBase = (
+            # Buffered: read(n) gives n bytes unless the body ends, as a server's input does.
+            io.BytesIO(request.body)
+            if stream is None
+            else io.BufferedReader(_Input(stream.chunks), CHUNK_SIZE)
+        )
         scheme = parts.scheme.lower()
         environ: WSGIEnvironment = {
             "REQUEST_METHOD": request.method,
@@ -47,7 +62,7 @@ class WSGITransport(BaseTransport):
             "HTTP_HOST": parts.netloc.rpartition("@")[2],
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": scheme,
-            "wsgi.input": io.BytesIO(request.body),
+            "wsgi.input": body,
             "wsgi.errors": io.StringIO(),
             "wsgi.multithread": False,
             "wsgi.multiprocess": False,
@@ -85,5 +100,32 @@ class WSGITransport(BaseTransport):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+        if stream is not None:
+            # What the app left unread is read to its end, as a server discards it: a body
+            # that changed since it was hashed raises ``BodyChanged`` here, as over a socket.
+            while body.read(CHUNK_SIZE):
+                pass
         status, headers = started[-1]
         return Response(int(status[:3]), tuple(headers), b"".join(chunks), request.url)
+
+
+class _Input(io.RawIOBase):
+    """A streamed body as ``wsgi.input``: each read takes what the chunks give, no more held."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = bytes(chunk)
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
