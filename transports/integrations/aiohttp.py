@@ -192,10 +192,8 @@ def _throw(flow: Any, failed: TransportError, cause: BaseException) -> Any:
     # The flow retries the failure or raises it: then aiohttp's own error is raised, as without.
     try:
         return flow.throw(failed)
-    except TransportError as error:
-        if error is failed:
-            raise cause from None
-        raise
+    except TransportError:
+        raise cause from None
 
 
 async def _record(request: ClientRequest) -> Request:

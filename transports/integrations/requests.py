@@ -177,10 +177,9 @@ class Follow:
                 failed = TransportError.wrap(step, exc)
                 try:
                     step = flow.throw(failed)
-                except TransportError as error:
-                    if error is failed:
-                        raise exc from None
-                    raise
+                except TransportError:
+                    # Not tried again: requests' own error, as without the auth.
+                    raise exc from None
                 continue
             return reply
 
