@@ -7,9 +7,9 @@ redirect becomes the next hop and which hops are refused (``transports.flow``).
 
 What signing reads of a request is its method, URL, body and two headers: ``Content-Type`` (a
 form's parameters are signed, §3.4.1.3.1) and ``Authorization`` (one already there is refused).
-The first request of a call is read that far only (``signing_headers``), which keeps a plug-in's
-cost near ``sign()``'s own; a redirect reads the request it follows in full, since its headers go
-on to the next hop.
+``RequestsAuth`` and ``HttpxAuth`` hand the flow the whole request (a retry or a redirect hop is
+built from it); ``AiohttpMiddleware``, whose stack builds each hop itself, reads only those two
+(``signing_headers``).
 
 Clock skew, retries and a token session are ``transports.resilience``'s: a plug-in that can
 send again drives ``Chain.call`` (``call_flow``) with its stack, so the rules are the
@@ -38,7 +38,6 @@ __all__ = [
     "header_pairs",
     "make_chain",
     "signing_headers",
-    "without_signature",
 ]
 
 
@@ -172,18 +171,3 @@ def header_pairs(items: Iterable[tuple[str | bytes, str | bytes]]) -> list[tuple
         )
         for name, value in items
     ]
-
-
-def without_signature(unsigned: Request, sent: Iterable[tuple[str, str]]) -> Request:
-    """The request a redirect followed, read in full: ``unsigned`` with the ``sent`` headers.
-
-    The signature a header placement added is left out (a request with an OAuth header was
-    refused before signing, so the one there is ours); a query or body placement's parameters
-    are not in ``unsigned``'s URL and body to begin with (RFC 5849 §3.5).
-    """
-    headers = [
-        (name, value)
-        for name, value in sent
-        if name.lower() != "authorization" or not value.startswith("OAuth ")
-    ]
-    return Request(unsigned.method, unsigned.url, headers, unsigned.body)

@@ -211,9 +211,9 @@ class OAuth1Session(requests.Session):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """``requests.Session.send``; ``allow_redirects=False`` also stops the auth's (§3.5)."""
         if not kwargs.get("allow_redirects", True):
-            for hook in request.hooks["response"]:
-                if isinstance(hook, Follow):
-                    hook.redirects = False
+            follows = [hook for hook in request.hooks["response"] if isinstance(hook, Follow)]
+            for hook in follows:
+                hook.redirects = False
         return super().send(request, **kwargs)
 
     def _fetch(self, flow: TokenFlow, request_kwargs: dict[str, Any]) -> dict[str, str]:
