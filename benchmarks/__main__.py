@@ -1,7 +1,7 @@
 """Command line: ``python -m benchmarks [SUITE ...] [options]``.
 
 Suites: sign, verify, client, imports, nonces, keys, stores, frameworks, integrations,
-async_client, resilience; none or ``all``: every one.
+async_client, resilience, streams; none or ``all``: every one.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ SUITES = (
     "integrations",
     "async_client",
     "resilience",
+    "streams",
 )
 
 
