@@ -110,7 +110,9 @@ class Signer:
     Call it with an unsigned ``Request``; it returns the signed copy, with a fresh nonce and
     timestamp each time. ``method``, ``placement``, ``realm``, ``callback`` (§2.1), ``verifier``
     (§2.3), ``body_hash`` and ``version`` are passed to ``sign``; ``Placement.BODY`` on a GET or
-    HEAD signs in the query instead (§3.5.3). The verifier never shows in ``repr``.
+    HEAD signs in the query instead (§3.5.3). The verifier never shows in ``repr``. ``stream``
+    (a ``transports.streams.StreamSigning``) signs the hops that carry a streamed body: with its
+    body hash, or its multipart text fields as a form (Body Hash §3.1, §3.4.1.3.1).
 
     >>> signer = Signer(Consumer("key", "secret"))
     >>> signer(Request("GET", "https://api.example.com/")).header("Authorization")[:6]

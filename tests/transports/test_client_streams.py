@@ -20,7 +20,7 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 import pytest
@@ -37,7 +37,6 @@ from oauthcore import (
     TokenKind,
 )
 from oauthcore.bodies import BodyChanged, hash_chunks
-from oauthcore.methods import SignatureMethod
 from oauthcore.multipart import Field, FilePart, MultipartBody, MultipartPolicy, verify_multipart
 from transports import AsyncClient, Client
 from transports.adapters import (
@@ -168,10 +167,6 @@ class _Quiet(WSGIRequestHandler):
         """Keep test output quiet."""
 
 
-class _ThreadedServer(WSGIServer):
-    pass
-
-
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
     with make_server("127.0.0.1", 0, provider, handler_class=_Quiet) as httpd:
@@ -289,7 +284,8 @@ def test_the_client_default_policy_applies_and_a_call_overrides_it(
     url: str, tmp_path: Path
 ) -> None:
     body, _ = _parts(tmp_path)
-    with Client(CONSUMER, TOKEN, multipart=MultipartPolicy.TEXT_FIELDS) as client, body.parts[1].source:  # type: ignore[union-attr]
+    client = Client(CONSUMER, TOKEN, multipart=MultipartPolicy.TEXT_FIELDS)
+    with client, body.parts[1].source:  # type: ignore[union-attr]
         assert client.request("POST", f"{url}/multipart/text_fields", body=body).status == 200
         # Signed by another policy than the provider's: refused.
         assert client.request("POST", f"{url}/multipart/body_hash", body=body).status == 401
@@ -316,7 +312,9 @@ def test_a_body_hash_policy_needs_a_method_with_a_body_hash() -> None:
     body = MultipartBody([Field("a", "b")], boundary=BOUNDARY)
     client = Client(CONSUMER, TOKEN, method=PLAINTEXT, transport=WSGITransport(provider))
     with pytest.raises(ValueError, match="BODY_HASH needs a signature method with a body hash"):
-        client.request("POST", "http://127.0.0.1:1/", body=body, multipart=MultipartPolicy.BODY_HASH)
+        client.request(
+            "POST", "http://127.0.0.1:1/", body=body, multipart=MultipartPolicy.BODY_HASH
+        )
 
 
 # --- one-shot iterators, retries and redirects ------------------------------------------------
@@ -410,7 +408,7 @@ def test_a_303_after_a_streamed_post_is_a_bodiless_get() -> None:
 def test_a_transport_that_cannot_stream_is_refused_naming_one_that_can(url: str) -> None:
     with Httplib2Transport() as transport:
         client = Client(CONSUMER, TOKEN, transport=transport)
-        with pytest.raises(TypeError, match="Httplib2Transport cannot stream.*Urllib3Transport"):
+        with pytest.raises(TypeError, match=r"Httplib2Transport cannot stream.*Urllib3Transport"):
             client.request("PUT", f"{url}/upload", body=[b"x"])
         # Bytes are sent as ever.
         assert client.request("PUT", f"{url}/upload", body=b"x").status == 200
@@ -444,7 +442,8 @@ def test_the_callers_framing_headers_give_way_to_the_streams() -> None:
 
 
 def test_the_stream_pieces() -> None:
-    assert takes_stream(Urllib3Transport) and not takes_stream(Httplib2Transport)
+    assert takes_stream(Urllib3Transport)
+    assert not takes_stream(Httplib2Transport)
     assert not takes_stream(object())
     assert repr(StreamedBody([b"x"], 1)) == "StreamedBody(length=1)"
     upload = Upload.of([b"ab"], HMAC_SHA1, None)
@@ -483,6 +482,23 @@ def test_the_async_client_streams_and_each_policy_verifies(
         assert response.json() == {"length": SIZE, "sha256": _sha256(_generated()())}
 
 
+@pytest.mark.parametrize("name", list(ASYNC))
+def test_the_async_client_does_not_complete_a_body_that_changed(url: str, name: str) -> None:
+    readings = []
+
+    def changing() -> Iterator[bytes]:
+        readings.append(1)
+        return _generated(200_000, seed=len(readings))()
+
+    async def call() -> Response:
+        async with ASYNC[name]() as transport:
+            client = AsyncClient(CONSUMER, TOKEN, transport=transport)
+            return await client.request("PUT", f"{url}/upload", body=changing)
+
+    with pytest.raises(BodyChanged):
+        asyncio.run(call())
+
+
 def test_an_async_transport_that_cannot_stream_is_refused() -> None:
     class Bare:
         async def send(self, request: Any, *, timeout: float | None = None) -> Response:
@@ -506,7 +522,3 @@ def test_async_deadline_and_methods(url: str) -> None:
 def test_sync_deadline_handed_down(url: str) -> None:
     with Client(CONSUMER, TOKEN, deadline=30) as client:
         assert client.request("PUT", f"{url}/upload", body=io.BytesIO(b"z" * 5000)).ok
-
-
-def _method_name(method: SignatureMethod) -> str:
-    return method.name

@@ -15,6 +15,7 @@ import ssl
 from typing import TYPE_CHECKING
 
 from oauthcore import Request
+from oauthcore.bodies import BodyChanged
 
 from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
@@ -138,6 +139,10 @@ class AiohttpTransport(AsyncLimitedTransport):
             # aiohttp's total: the deadline ran out.
             raise budget.exceeded() from exc
         except (aiohttp.ClientError, OSError) as exc:
+            # aiohttp wraps what the body's iteration raised: a body that changed since it was
+            # hashed is the caller's error, not the connection's (Body Hash §3.2).
+            if isinstance(exc.__cause__, BodyChanged):
+                raise exc.__cause__ from None
             raise failure(request, exc, _kind(exc)) from exc
         raw = tuple(
             (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.raw_headers
