@@ -16,7 +16,7 @@ from attrs import Factory, evolve, field, frozen
 from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
 from oauthcore.client import authorization_url
 from oauthcore.methods import SignatureMethod
-from oauthcore.multipart import MultipartPolicy
+from oauthcore.multipart import MultipartBody, MultipartPolicy
 from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline
@@ -215,7 +215,10 @@ class ClientBase(Generic[TransportT]):
             raise ValueError(
                 "a streamed body cannot carry the OAuth parameters: use HEADER or QUERY"
             )
-        upload = Upload.of(body, self.method, self.multipart if multipart is None else multipart)
+        # The client's policy is for multipart bodies; one given to the call must fit its body.
+        if multipart is None and isinstance(body, MultipartBody):
+            multipart = self.multipart
+        upload = Upload.of(body, self.method, multipart)
         request = build_request(method, url, params=params, headers=headers)
         # The upload's own headers (framing, a multipart Content-Type) replace the caller's.
         replaced = {"content-length", "transfer-encoding", *(k.lower() for k, _ in upload.headers)}

@@ -293,6 +293,9 @@ def test_the_client_default_policy_applies_and_a_call_overrides_it(
             "POST", f"{url}/multipart/body_hash", body=body, multipart=MultipartPolicy.BODY_HASH
         )
         assert over.status == 200, over.text
+        # Other streamed bodies are not multipart: the client's policy leaves them be.
+        plain = client.request("PUT", f"{url}/upload", body=[b"x" * 5000])
+        assert plain.json()["length"] == 5000
 
 
 def test_a_multipart_body_needs_a_declared_policy() -> None:
