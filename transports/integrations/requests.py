@@ -140,6 +140,10 @@ class Follow:
                     step = flow.send(_response(response, self._reads(response)))
                 except StopIteration:
                     return response
+                except BaseException:
+                    # A refused hop (RedirectError): its connection goes back, not to the GC.
+                    response.close()
+                    raise
                 response.content  # noqa: B018 - read, so the connection goes back to the pool
                 response.close()
                 history.append(response)
