@@ -7,14 +7,20 @@ redirect becomes the next hop and which hops are refused (``transports.flow``).
 
 What signing reads of a request is its method, URL, body and two headers: ``Content-Type`` (a
 form's parameters are signed, §3.4.1.3.1) and ``Authorization`` (one already there is refused).
-The first request of a call is read that far only (``signing_headers``), which keeps a plug-in's
-cost near ``sign()``'s own; a redirect reads the request it follows in full, since its headers go
-on to the next hop.
+``RequestsAuth`` and ``HttpxAuth`` hand the flow the whole request (a retry or a redirect hop is
+built from it); ``AiohttpMiddleware``, whose stack builds each hop itself, reads only those two
+(``signing_headers``).
+
+Clock skew, retries and a token session are ``transports.resilience``'s: a plug-in that can
+send again drives ``Chain.call`` (``call_flow``) with its stack, so the rules are the
+``Client``'s, not copies of them.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from attrs import field, frozen
 
@@ -23,15 +29,37 @@ from oauthcore.methods import SignatureMethod
 
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS, Hop, Signer, check_max_redirects, next_hop
+from ..resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
 
 __all__ = [
+    "FRESH",
     "Chain",
     "ChainedPlugin",
+    "Fresh",
     "header_pairs",
     "make_chain",
     "signing_headers",
-    "without_signature",
 ]
+
+
+class Fresh(enum.Enum):
+    """The default ``clock_skew=`` of a plug-in: a ``ClockSkew`` of its own (RFC 5849 §3.3)."""
+
+    CLOCK_SKEW = "a ClockSkew of its own"
+
+
+#: A plug-in made without ``clock_skew=`` learns clocks in a ``ClockSkew`` of its own.
+FRESH = Fresh.CLOCK_SKEW
+
+
+def _optional(kind: type) -> Any:
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{attribute.name} must be a {kind.__name__} or None, not {type(value).__name__}"
+            )
+
+    return check
 
 
 @frozen
@@ -42,6 +70,30 @@ class Chain:
     max_redirects: int = field(default=DEFAULT_MAX_REDIRECTS, converter=check_max_redirects)
     cross_origin_credentials: bool = False
     allow_downgrade: bool = False
+    #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
+    clock_skew: ClockSkew | None = field(
+        default=None, kw_only=True, eq=False, validator=_optional(ClockSkew)
+    )
+    #: What is tried again, signed afresh (``None``: nothing).
+    retry: RetryPolicy | None = field(default=None, kw_only=True, validator=_optional(RetryPolicy))
+    #: An access token that renews itself (OAuth Session 1.0); it signs instead of the token.
+    session: TokenSession | None = field(
+        default=None, kw_only=True, eq=False, validator=_optional(TokenSession)
+    )
+
+    def call(self, request: Request, *, follow_redirects: bool = True) -> ResilientFlow:
+        """``transports.resilience.call_flow`` of ``request`` with this chain's options (§3.3)."""
+        return call_flow(
+            request,
+            self.signer,
+            clock_skew=self.clock_skew,
+            retry=self.retry,
+            session=self.session,
+            max_redirects=self.max_redirects,
+            follow_redirects=follow_redirects,
+            cross_origin_credentials=self.cross_origin_credentials,
+            allow_downgrade=self.allow_downgrade,
+        )
 
     def next_hop(
         self, first_url: str, request: Request, response: Response, *, redirects: int, signed: bool
@@ -74,8 +126,14 @@ def make_chain(
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     cross_origin_credentials: bool = False,
     allow_downgrade: bool = False,
+    clock_skew: ClockSkew | Fresh | None = FRESH,
+    retry: RetryPolicy | None = None,
+    session: TokenSession | None = None,
 ) -> Chain:
-    """The ``Chain`` of a plug-in's constructor arguments, each checked by its record (§3, §3.5)."""
+    """The ``Chain`` of a plug-in's constructor arguments, each checked by its record (§3, §3.5).
+
+    ``clock_skew`` left out: a ``ClockSkew`` of the chain's own (``None``: opt out).
+    """
     return Chain(
         Signer(
             consumer,
@@ -89,18 +147,24 @@ def make_chain(
         max_redirects,
         cross_origin_credentials=bool(cross_origin_credentials),
         allow_downgrade=bool(allow_downgrade),
+        clock_skew=ClockSkew() if clock_skew is FRESH else clock_skew,
+        retry=retry,
+        session=session,
     )
 
 
 class ChainedPlugin:
-    """What every plug-in is made from: the signer and the redirect rules it follows (§3, §3.5).
+    """What every plug-in is made from: the signer, its redirect rules and resilience (§3, §3.5).
 
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
     ``oauthcore.sign``; ``max_redirects``, ``cross_origin_credentials`` and ``allow_downgrade``
-    to the flow's redirect policy.
+    to the flow's redirect policy; ``clock_skew`` (a ``ClockSkew`` of the plug-in's own unless
+    given; ``None``: opt out), ``retry`` and ``session`` to ``call_flow``.
     """
 
     chain: Chain
+    #: Why this plug-in cannot renew a session token (``session=`` then raises), or ``None``.
+    _session_refused: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -115,7 +179,12 @@ class ChainedPlugin:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         cross_origin_credentials: bool = False,
         allow_downgrade: bool = False,
+        clock_skew: ClockSkew | Fresh | None = FRESH,
+        retry: RetryPolicy | None = None,
+        session: TokenSession | None = None,
     ) -> None:
+        if session is not None and self._session_refused is not None:
+            raise ValueError(self._session_refused)
         self.chain = make_chain(
             consumer,
             token,
@@ -127,6 +196,9 @@ class ChainedPlugin:
             max_redirects=max_redirects,
             cross_origin_credentials=cross_origin_credentials,
             allow_downgrade=allow_downgrade,
+            clock_skew=clock_skew,
+            retry=retry,
+            session=session,
         )
 
 
@@ -149,18 +221,3 @@ def header_pairs(items: Iterable[tuple[str | bytes, str | bytes]]) -> list[tuple
         )
         for name, value in items
     ]
-
-
-def without_signature(unsigned: Request, sent: Iterable[tuple[str, str]]) -> Request:
-    """The request a redirect followed, read in full: ``unsigned`` with the ``sent`` headers.
-
-    The signature a header placement added is left out (a request with an OAuth header was
-    refused before signing, so the one there is ours); a query or body placement's parameters
-    are not in ``unsigned``'s URL and body to begin with (RFC 5849 §3.5).
-    """
-    headers = [
-        (name, value)
-        for name, value in sent
-        if name.lower() != "authorization" or not value.startswith("OAuth ")
-    ]
-    return Request(unsigned.method, unsigned.url, headers, unsigned.body)

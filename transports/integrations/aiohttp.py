@@ -10,10 +10,18 @@ hop, the middleware applies the answer: a fresh signature on the first origin, n
 chain has left it, ``RedirectError`` before an https to http hop goes out. A hop that is not the
 one the flow worked out (aiohttp resolved the ``Location`` otherwise) goes unsigned. With
 ``allow_redirects=False`` no hop is sent, and the answer is simply never used.
+
+Each signed hop is one ``transports.resilience.call_flow`` that follows no redirect: a
+``timestamp_refused`` is learnt and the hop signed again and sent once more (``clock_skew``), a
+5xx, a 429 or a connection failure tried again after the policy's ``Pause`` (``retry``), each
+try a fresh signature on the same ``ClientRequest`` (aiohttp lets a middleware call its handler
+again). A token session is refused: its renewal is another request to another URL, which a
+middleware could only send through the session it sits in, its own middlewares and all.
 """
 
 from __future__ import annotations
 
+from contextlib import closing
 from contextvars import ContextVar
 from typing import Any
 
@@ -24,11 +32,13 @@ from oauthcore import Request
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import REDIRECT_STATUSES, Hop, RedirectError
+from ..errors import TransportError
+from ..flow import REDIRECT_STATUSES, Hop, RedirectError, _pause
+from ..pause import Pause
 from ._common import ChainedPlugin, header_pairs, signing_headers
 
 try:
-    from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+    from aiohttp import ClientError, ClientHandlerType, ClientRequest, ClientResponse
     from aiohttp.payload import BytesPayload
 except ImportError as exc:  # pragma: no cover - the tests run with aiohttp installed
     raise missing_extra("AiohttpMiddleware", "aiohttp") from exc
@@ -60,8 +70,16 @@ class AiohttpMiddleware(ChainedPlugin):
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
     ``oauthcore.sign``; a form body is signed by its parameters, any other through
     ``oauth_body_hash``. aiohttp follows redirects (``max_redirects`` here bounds the chain the
-    middleware signs); see the module docstring.
+    middleware signs). ``clock_skew`` (a ``ClockSkew`` of its own unless given; ``None``: opt
+    out) and ``retry`` are the ``Client``'s (``transports.resilience``); ``session`` is refused
+    with ``ValueError`` (see the module docstring).
     """
+
+    _session_refused = (
+        "AiohttpMiddleware cannot renew a session token: the renewal is another request,"
+        " which a middleware cannot send on its own; use HttpxAuth or"
+        " transports.AsyncClient with session="
+    )
 
     async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
         """Sign ``request`` (or not, for a hop the flow keeps unsigned), send it (§3.4, §3.5)."""
@@ -85,10 +103,10 @@ class AiohttpMiddleware(ChainedPlugin):
             )
         else:
             first_url, redirects, sign = unsigned.url, 0, True
-        replaced = (
-            await _sign_in_place(request, unsigned, self.chain.signer(unsigned)) if sign else None
-        )
-        response = await handler(request)
+        if sign:
+            response, replaced = await self._signed(request, unsigned, handler)
+        else:
+            response, replaced = await handler(request), None
         if response.status in REDIRECT_STATUSES and "Location" in response.headers:
             try:
                 hop: Hop | RedirectError = self.chain.next_hop(
@@ -99,8 +117,49 @@ class AiohttpMiddleware(ChainedPlugin):
             _PENDING.set(_Pending(call, first_url, redirects + 1, hop, replaced))
         return response
 
+    async def _signed(
+        self, request: ClientRequest, unsigned: Request, handler: ClientHandlerType
+    ) -> tuple[ClientResponse, bytes | None]:
+        # One hop's call flow: each try signed afresh on the same request and sent again.
+        replaced: bytes | None = None
+        with closing(self.chain.call(unsigned, follow_redirects=False)) as flow:
+            step = next(flow)
+            while True:
+                answer: Response | None = None
+                failed: TransportError | None = None
+                if isinstance(step, Pause):
+                    await _pause(step)
+                else:
+                    replaced = await _sign_in_place(request, unsigned, step)
+                    try:
+                        response = await handler(request)
+                    except (ClientError, TimeoutError) as exc:
+                        failed = TransportError.wrap(step, exc)
+                        cause: BaseException = exc
+                    else:
+                        # A 401's problem report is read; any other body is left to the caller.
+                        body = await response.read() if response.status == 401 else b""
+                        answer = _response(response, body)
+                try:
+                    if failed is not None:
+                        step = _throw(flow, failed, cause)
+                    else:
+                        step = next(flow) if answer is None else flow.send(answer)
+                except StopIteration:
+                    return response, replaced
+                if answer is not None:
+                    response.release()
+
     def __repr__(self) -> str:
         return f"AiohttpMiddleware({self.chain.signer!r})"
+
+
+def _throw(flow: Any, failed: TransportError, cause: BaseException) -> Any:
+    # The flow retries the failure or raises it: then aiohttp's own error is raised, as without.
+    try:
+        return flow.throw(failed)
+    except TransportError:
+        raise cause from None
 
 
 async def _record(request: ClientRequest) -> Request:
@@ -129,5 +188,7 @@ def _payload(body: bytes, content_type: str | None) -> BytesPayload:
     return BytesPayload(body, content_type=content_type or "application/octet-stream")
 
 
-def _response(response: ClientResponse) -> Response:
-    return Response(response.status, header_pairs(response.headers.items()), b"", str(response.url))
+def _response(response: ClientResponse, body: bytes = b"") -> Response:
+    return Response(
+        response.status, header_pairs(response.headers.items()), body, str(response.url)
+    )

@@ -4,16 +4,22 @@ Theory of operation: requests calls an auth once, when it prepares a request, an
 the hops of a redirect: ``Session.resolve_redirects`` copies the prepared request, the old
 ``Authorization`` header included, and ``Session.rebuild_auth`` drops that header only when the
 host changes. A same-host hop would carry a used nonce and a signature over another URL. So the
-auth follows redirects itself, from a response hook, the way requests' digest auth re-sends after
-a 401: ``transports.flow`` gives each hop (signed afresh while the chain stays on the first
-origin, unsigned after, https to http refused with ``RedirectError``), the hop goes out through
-the same connection adapter, and the hook returns the final response with the hops in
-``history``, leaving requests no redirect to follow. A hook never learns of requests'
+auth drives the ``Client``'s own call flow (``transports.resilience.call_flow``) itself: it
+signs the prepared request with the flow's first request, and a response hook (the way requests'
+digest auth re-sends after a 401) hands each reply to the flow and sends what the flow asks for
+next through the same connection adapter: a redirect hop (signed afresh while the chain stays on
+the first origin, unsigned after, https to http refused with ``RedirectError``), the call signed
+again on the origin's clock after a ``timestamp_refused`` (``clock_skew``), a try after a 5xx or
+429 (``retry``, its ``Pause`` slept here), a session renewal (``session``). The hook returns the
+final response with the earlier ones in ``history``, leaving requests no redirect to follow. The
+first request goes out before any hook runs, so its connection failure is requests' own to
+raise (not retried; a failure of a later try is). A hook never learns of requests'
 ``allow_redirects=False``; ``OAuth1Session`` does, and honours it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,11 +27,14 @@ from oauthcore import Request
 
 from .._extras import missing_extra
 from ..base import Response
-from ._common import Chain, ChainedPlugin, header_pairs, signing_headers, without_signature
+from ..errors import TransportError
+from ..pause import Pause
+from ..resilience import ResilientFlow, TokenSession
+from ._common import Chain, ChainedPlugin, header_pairs
 
 try:
     import requests.cookies
-    from requests import PreparedRequest
+    from requests import PreparedRequest, RequestException
     from requests import Response as RequestsResponse
     from requests.auth import AuthBase
     from requests.structures import CaseInsensitiveDict
@@ -48,7 +57,9 @@ class RequestsAuth(ChainedPlugin, AuthBase):
     ``method``, ``placement``, ``realm``, ``callback`` (§2.1) and ``verifier`` (§2.3) go to
     ``oauthcore.sign``; form, query and raw bodies are signed (a raw body through
     ``oauth_body_hash``). Redirects are followed by the auth itself, up to ``max_redirects``,
-    each same-origin hop signed with a fresh nonce; see the module docstring.
+    each same-origin hop signed with a fresh nonce; ``clock_skew`` (a ``ClockSkew`` of its own
+    unless given; ``None``: opt out), ``retry`` and ``session`` are the ``Client``'s
+    (``transports.resilience``); see the module docstring.
     """
 
     @classmethod
@@ -59,10 +70,13 @@ class RequestsAuth(ChainedPlugin, AuthBase):
         return auth
 
     def __call__(self, r: PreparedRequest) -> PreparedRequest:
-        """Sign ``r`` in place and register the hook that follows its redirects (§3.4, §3.5)."""
+        """Sign ``r`` in place and register the hook that drives the rest of its call (§3.5)."""
         unsigned = _record(r)
-        _sign_in_place(r, unsigned, self.chain.signer(unsigned))
-        r.hooks["response"].append(Follow(self.chain, unsigned))
+        flow = self.chain.call(unsigned)
+        first = next(flow)
+        assert isinstance(first, Request)  # a call flow starts with a request
+        _sign_in_place(r, unsigned, first)
+        r.hooks["response"].append(Follow(flow, self.chain.session))
         return r
 
     def __repr__(self) -> str:
@@ -70,41 +84,73 @@ class RequestsAuth(ChainedPlugin, AuthBase):
 
 
 class Follow:
-    """The response hook of one signed request: follows its redirects by the flow (§3.5)."""
+    """The response hook of one signed request: drives the rest of its call flow (§3.5)."""
 
-    __slots__ = ("chain", "unsigned")
+    __slots__ = ("flow", "redirects", "session")
 
-    def __init__(self, chain: Chain, unsigned: Request) -> None:
-        self.chain = chain
-        self.unsigned = unsigned
+    def __init__(self, flow: ResilientFlow, session: TokenSession | None) -> None:
+        self.flow = flow
+        self.session = session
+        #: Whether redirects are followed (``OAuth1Session`` clears it for allow_redirects=False).
+        self.redirects = True
 
     def __call__(self, response: RequestsResponse, **send: Any) -> RequestsResponse:
-        """``response``, or the last response of its redirect chain with the hops in history."""
-        if not response.is_redirect:
-            return response
-        chain, first_url = self.chain, self.unsigned.url
-        unsigned = without_signature(self.unsigned, header_pairs(response.request.headers.items()))
-        signed, history = True, list[RequestsResponse]()
+        """``response``, or the last response of its call with the earlier ones in history."""
+        flow, history = self.flow, list[RequestsResponse]()
+        try:
+            while True:
+                if response.is_redirect and not self.redirects:
+                    return response
+                try:
+                    step = flow.send(_response(response, self._reads(response)))
+                except StopIteration:
+                    return response
+                except BaseException:
+                    # A refused hop (RedirectError): its connection goes back, not to the GC.
+                    response.close()
+                    raise
+                response.content  # noqa: B018 - read, so the connection goes back to the pool
+                response.close()
+                history.append(response)
+                response = self._send(step, response, send)
+                response.history = list(history)
+        finally:
+            flow.close()
+
+    def _reads(self, response: RequestsResponse) -> bool:
+        # The flow reads a 401's problem report and a renewal's token; nothing else.
+        if response.status_code == 401:
+            return True
+        session = self.session
+        return session is not None and (response.url or "").partition("?")[0] == session.url
+
+    def _send(
+        self, step: Request | Pause, previous: RequestsResponse, send: dict[str, Any]
+    ) -> RequestsResponse:
+        # What the flow asks for next, sent through the same adapter: a pause is slept first,
+        # and a failure of the adapter is the flow's to retry, else requests' to raise.
+        flow = self.flow
         while True:
-            response.content  # noqa: B018 - read, so the connection goes back to the pool
-            response.close()
-            # Raises RedirectError for a hop the policy refuses (a downgrade, too many).
-            hop = chain.next_hop(
-                first_url, unsigned, _response(response), redirects=len(history), signed=signed
-            )
-            unsigned, signed = hop.request, hop.sign
-            previous = response.request
-            prepared = previous.copy()
-            _replace(prepared, chain.signer(unsigned) if signed else unsigned)
+            while isinstance(step, Pause):
+                (step.sleep or time.sleep)(step.seconds)
+                step = next(flow)
+            prepared = previous.request.copy()
+            _replace(prepared, step)
             # Cookies are chosen afresh for the hop's URL, as requests does on a redirect.
             cookies: Any = getattr(prepared, "_cookies", None)
-            _extract_cookies(cookies, previous, response.raw)
+            _extract_cookies(cookies, previous.request, previous.raw)
             prepared.prepare_cookies(cookies)
-            history.append(response)
-            response = response.connection.send(prepared, **send)
-            response.history = list(history)
-            if not response.is_redirect:
-                return response
+            try:
+                reply: RequestsResponse = previous.connection.send(prepared, **send)
+            except RequestException as exc:
+                failed = TransportError.wrap(step, exc)
+                try:
+                    step = flow.throw(failed)
+                except TransportError:
+                    # Not tried again: requests' own error, as without the auth.
+                    raise exc from None
+                continue
+            return reply
 
 
 def _record(prepared: PreparedRequest) -> Request:
@@ -120,7 +166,8 @@ def _record(prepared: PreparedRequest) -> Request:
             "RequestsAuth signs a body given as bytes or str (its bytes are part of the"
             f" signature, RFC 5849 §3.4.1.3), not {type(body).__name__}; read it into bytes first"
         )
-    headers = signing_headers(prepared.headers.get)
+    # Every header goes in: a retry or a redirect hop is built from this request (``_replace``).
+    headers = header_pairs(prepared.headers.items())
     return Request(prepared.method or "GET", prepared.url or "", headers, body)
 
 
@@ -151,5 +198,8 @@ def _set_body(prepared: PreparedRequest, body: bytes) -> None:
     prepared.prepare_content_length(prepared.body)
 
 
-def _response(response: RequestsResponse) -> Response:
-    return Response(response.status_code, header_pairs(response.headers.items()), b"", response.url)
+def _response(response: RequestsResponse, read: bool) -> Response:
+    body = response.content if read else b""
+    return Response(
+        response.status_code, header_pairs(response.headers.items()), body, response.url
+    )

@@ -3,8 +3,10 @@
 A ``requests.Session`` whose constructor, ``token``, ``authorized``, ``fetch_request_token``,
 ``authorization_url``, ``parse_authorization_response`` and ``fetch_access_token`` take the
 arguments requests-oauthlib's take and return the same dicts, so a migration is one import. The
-three-legged steps are ``transports.flow``'s (``request_token_flow``, ``access_token_flow``),
-sent through this session; every other request is signed by a ``RequestsAuth``. Where
+three-legged steps are ``transports.resilience``'s (``request_token_call``,
+``access_token_call``: a refused timestamp learnt and signed once more), sent through this
+session; every other request is signed by a ``RequestsAuth``, with the same ``clock_skew``,
+``retry`` and ``session`` options. Where
 requests-oauthlib is lax, this class is not: a request token reply must confirm the callback
 (RFC 5849 §2.1) and a refused reply raises ``oauthcore.client.TokenResponseError``.
 """
@@ -22,8 +24,16 @@ from oauthcore.encoding import decode_form
 
 from .._extras import missing_extra
 from ..base import Response
-from ..flow import Flow, access_token_flow, drive, request_token_flow
-from ._common import header_pairs, make_chain
+from ..flow import drive
+from ..resilience import (
+    ClockSkew,
+    RetryPolicy,
+    TokenFlow,
+    TokenSession,
+    access_token_call,
+    request_token_call,
+)
+from ._common import FRESH, Fresh, header_pairs, make_chain
 from .requests import Follow, RequestsAuth
 
 try:
@@ -53,7 +63,8 @@ class OAuth1Session(requests.Session):
     ``signature_type`` ``"AUTH_HEADER"``, ``"QUERY"`` or ``"BODY"``, as in requests-oauthlib.
     ``client_class`` and ``force_include_body`` exist for its signature only (a raw body is
     covered by ``oauth_body_hash``). Redirects are followed as ``RequestsAuth`` follows them,
-    and ``allow_redirects=False`` is honoured.
+    and ``allow_redirects=False`` is honoured. ``clock_skew``, ``retry`` and ``session`` are
+    ``RequestsAuth``'s (``transports.resilience``); the three-legged steps learn the clock too.
     """
 
     def __init__(
@@ -71,6 +82,9 @@ class OAuth1Session(requests.Session):
         force_include_body: bool = False,
         *,
         realm: str | None = None,
+        clock_skew: ClockSkew | Fresh | None = FRESH,
+        retry: RetryPolicy | None = None,
+        session: TokenSession | None = None,
     ) -> None:
         super().__init__()
         if client_class is not None or force_include_body:
@@ -85,7 +99,16 @@ class OAuth1Session(requests.Session):
         if placement is None:
             raise ValueError(f"signature_type must be one of {', '.join(_PLACEMENTS)}")
         consumer = Consumer(client_key, client_secret or "", rsa_key=rsa_key)
-        self._chain = make_chain(consumer, None, method=method, placement=placement, realm=realm)
+        self._chain = make_chain(
+            consumer,
+            None,
+            method=method,
+            placement=placement,
+            realm=realm,
+            clock_skew=clock_skew,
+            retry=retry,
+            session=session,
+        )
         self._key = resource_owner_key
         self._secret = resource_owner_secret or ""
         self.callback_uri = callback_uri
@@ -139,7 +162,14 @@ class OAuth1Session(requests.Session):
         signer = self._chain.signer
         if realm:
             signer = evolve(signer, realm=" ".join(realm))
-        flow = request_token_flow(url, signer, self.callback_uri or "oob")
+        chain = self._chain
+        flow = request_token_call(
+            url,
+            signer,
+            self.callback_uri or "oob",
+            clock_skew=chain.clock_skew,
+            retry=chain.retry,
+        )
         token = self._fetch(flow, request_kwargs)
         self.callback_uri = None
         return token
@@ -153,7 +183,15 @@ class OAuth1Session(requests.Session):
             raise ValueError("No client verifier has been set.")
         if not self._key:
             raise ValueError("No request token has been set: fetch_request_token first")
-        flow = access_token_flow(url, self._chain.signer, Token(self._key, self._secret), verifier)
+        chain = self._chain
+        flow = access_token_call(
+            url,
+            chain.signer,
+            Token(self._key, self._secret),
+            verifier,
+            clock_skew=chain.clock_skew,
+            retry=chain.retry,
+        )
         token = self._fetch(flow, request_kwargs)
         self._verifier = None
         return token
@@ -173,11 +211,12 @@ class OAuth1Session(requests.Session):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """``requests.Session.send``; ``allow_redirects=False`` also stops the auth's (§3.5)."""
         if not kwargs.get("allow_redirects", True):
-            hooks = request.hooks["response"]
-            request.hooks["response"] = [hook for hook in hooks if not isinstance(hook, Follow)]
+            follows = [hook for hook in request.hooks["response"] if isinstance(hook, Follow)]
+            for hook in follows:
+                hook.redirects = False
         return super().send(request, **kwargs)
 
-    def _fetch(self, flow: Flow[Token], request_kwargs: dict[str, Any]) -> dict[str, str]:
+    def _fetch(self, flow: TokenFlow, request_kwargs: dict[str, Any]) -> dict[str, str]:
         given = request_kwargs.pop("headers", None) or {}
 
         def send(request: Request) -> Response:
