@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random as _random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from attrs import field, frozen
 
@@ -67,6 +67,14 @@ def _seconds(_instance: object, attribute: object, value: object) -> None:
         raise ValueError(f"{getattr(attribute, 'name', 'seconds')} must be 0 or more seconds")
 
 
+def _statuses(statuses: Iterable[int]) -> frozenset[int]:
+    found = frozenset(statuses)
+    for status in found:
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+            raise ValueError(f"statuses must be HTTP statuses (100 to 599), not {status!r}")
+    return found
+
+
 def _upper(methods: object) -> frozenset[str]:
     if isinstance(methods, str):
         raise TypeError("methods must be a collection of method names, not one str")
@@ -90,7 +98,7 @@ class RetryPolicy:
     backoff: float = field(default=0.5, validator=_seconds)
     max_backoff: float = field(default=30.0, validator=_seconds)
     max_retry_after: float = field(default=60.0, validator=_seconds)
-    statuses: frozenset[int] = field(default=RETRY_STATUSES, converter=frozenset)
+    statuses: frozenset[int] = field(default=RETRY_STATUSES, converter=_statuses)
     #: Methods tried again; add ``"POST"`` only for requests the server treats as idempotent.
     methods: frozenset[str] = field(default=IDEMPOTENT_METHODS, converter=_upper)
     #: Transport failures tried again (a deadline or a size cap is not).

@@ -255,6 +255,10 @@ def test_backoff_doubles_up_to_its_cap_with_full_jitter() -> None:
         ({"max_backoff": float("nan")}, ValueError),
         ({"max_retry_after": "1"}, ValueError),
         ({"methods": "GET"}, TypeError),
+        ({"statuses": {"503"}}, ValueError),
+        ({"statuses": {True}}, ValueError),
+        ({"statuses": {99}}, ValueError),
+        ({"statuses": {600}}, ValueError),
     ],
 )
 def test_retry_policy_refuses_bad_arguments(
