@@ -13,7 +13,9 @@ built from it); ``AiohttpMiddleware``, whose stack builds each hop itself, reads
 
 Clock skew, retries and a token session are ``transports.resilience``'s: a plug-in that can
 send again drives ``Chain.call`` (``call_flow``) with its stack, so the rules are the
-``Client``'s, not copies of them.
+``Client``'s, not copies of them. A first reply the flow would only return (``acts_on``: not a
+redirect, a ``401`` or a status the ``RetryPolicy`` names) is not handed to it: the plug-in
+returns it as the stack gave it, unconverted, so an untroubled call costs about what signing does.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from oauthcore.methods import SignatureMethod
 
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS, Hop, Signer, check_max_redirects, next_hop
-from ..resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, call_flow
+from ..resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, acts_on, call_flow
 
 __all__ = [
     "FRESH",
@@ -94,6 +96,10 @@ class Chain:
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
         )
+
+    def acts_on(self, status: int) -> bool:
+        """Whether this chain's call flow does more with a first reply than return it (§3.3)."""
+        return acts_on(status, self.retry)
 
     def next_hop(
         self, first_url: str, request: Request, response: Response, *, redirects: int, signed: bool

@@ -122,6 +122,7 @@ class AiohttpMiddleware(ChainedPlugin):
     ) -> tuple[ClientResponse, bytes | None]:
         # One hop's call flow: each try signed afresh on the same request and sent again.
         replaced: bytes | None = None
+        first = True
         with closing(self.chain.call(unsigned, follow_redirects=False)) as flow:
             step = next(flow)
             while True:
@@ -137,6 +138,10 @@ class AiohttpMiddleware(ChainedPlugin):
                         failed = TransportError.wrap(step, exc)
                         cause: BaseException = exc
                     else:
+                        if first and not self.chain.acts_on(response.status):
+                            # The flow would return this reply as it came: left unconverted.
+                            return response, replaced
+                        first = False
                         # A 401's problem report is read; any other body is left to the caller.
                         body = await response.read() if response.status == 401 else b""
                         answer = _response(response, body)

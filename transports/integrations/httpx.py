@@ -141,6 +141,9 @@ class HttpxAuth(ChainedPlugin, httpx.Auth):
                             " signature again; make it with follow_redirects=False (httpx's"
                             " default): HttpxAuth follows redirects, signing each hop afresh"
                         )
+                    if not answered and not self.chain.acts_on(response.status_code):
+                        # The flow would return this reply as it came: it is left unconverted.
+                        return
                     answered += 1
                     reply = _response(response)
                 try:

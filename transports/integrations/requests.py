@@ -29,7 +29,7 @@ from .._extras import missing_extra
 from ..base import Response
 from ..errors import TransportError
 from ..pause import Pause
-from ..resilience import ResilientFlow, TokenSession
+from ..resilience import ResilientFlow, acts_on
 from ._common import Chain, ChainedPlugin, header_pairs
 
 try:
@@ -76,7 +76,7 @@ class RequestsAuth(ChainedPlugin, AuthBase):
         first = next(flow)
         assert isinstance(first, Request)  # a call flow starts with a request
         _sign_in_place(r, unsigned, first)
-        r.hooks["response"].append(Follow(flow, self.chain.session))
+        r.hooks["response"].append(Follow(flow, self.chain))
         return r
 
     def __repr__(self) -> str:
@@ -86,17 +86,22 @@ class RequestsAuth(ChainedPlugin, AuthBase):
 class Follow:
     """The response hook of one signed request: drives the rest of its call flow (§3.5)."""
 
-    __slots__ = ("flow", "redirects", "session")
+    __slots__ = ("flow", "redirects", "retry", "session")
 
-    def __init__(self, flow: ResilientFlow, session: TokenSession | None) -> None:
+    def __init__(self, flow: ResilientFlow, chain: Chain) -> None:
         self.flow = flow
-        self.session = session
+        self.retry = chain.retry
+        self.session = chain.session
         #: Whether redirects are followed (``OAuth1Session`` clears it for allow_redirects=False).
         self.redirects = True
 
     def __call__(self, response: RequestsResponse, **send: Any) -> RequestsResponse:
         """``response``, or the last response of its call with the earlier ones in history."""
         flow, history = self.flow, list[RequestsResponse]()
+        if not acts_on(response.status_code, self.retry):
+            # The flow would return this reply as it came: it is neither read nor converted.
+            flow.close()
+            return response
         try:
             while True:
                 if response.is_redirect and not self.redirects:

@@ -9,7 +9,7 @@ one ``Client``, ``AsyncClient`` and the plug-ins of ``transports.integrations`` 
 
 from __future__ import annotations
 
-from .calls import ResilientFlow, call_flow
+from .calls import ResilientFlow, acts_on, call_flow
 from .retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, retry_after
 from .session import TokenSession, is_token_expired, renew_flow
 from .skew import ClockSkew, SkewedSigner, problem_report, server_time
@@ -25,6 +25,7 @@ __all__ = [
     "TokenFlow",
     "TokenSession",
     "access_token_call",
+    "acts_on",
     "call_flow",
     "is_token_expired",
     "problem_report",

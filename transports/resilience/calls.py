@@ -17,17 +17,31 @@ from oauthcore import Request
 
 from ..base import Response
 from ..errors import TransportError
-from ..flow import DEFAULT_MAX_REDIRECTS, Flow, Signer, may_sign, send_flow
+from ..flow import DEFAULT_MAX_REDIRECTS, REDIRECT_STATUSES, Flow, Signer, may_sign, send_flow
 from ..pause import Pause
 from .retry import RetryPolicy
 from .session import RENEW, WAIT, TokenSession, is_token_expired, renew_flow
 from .skew import ClockSkew, SkewedSigner
 
-__all__ = ["ResilientFlow", "call_flow"]
+__all__ = ["ResilientFlow", "acts_on", "call_flow"]
 
 ResilientFlow = Generator[Request | Pause, Response, Response]
 """A flow (RFC 5849 §3) that may also yield a ``Pause``: ``drive`` and ``drive_async`` sleep
 it."""
+
+
+def acts_on(status: int, retry: RetryPolicy | None) -> bool:
+    """Whether ``call_flow`` does more with a first reply of ``status`` than return it (§3.3).
+
+    A redirect (RFC 9110 §15.4), a ``401`` (a refused timestamp, an expired token) or a status
+    ``retry`` tries again. A driver may return any other first reply as it came, unread and
+    unconverted, and close the flow: the flow would have returned it.
+    """
+    return (
+        status in REDIRECT_STATUSES
+        or status == 401
+        or (retry is not None and status in retry.statuses)
+    )
 
 
 def call_flow(
