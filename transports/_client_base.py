@@ -218,8 +218,9 @@ class ClientBase(Generic[TransportT]):
         # The client's policy is for multipart bodies; one given to the call must fit its body.
         if multipart is None and isinstance(body, MultipartBody):
             multipart = self.multipart
-        upload = Upload.of(body, self.method, multipart)
+        # The request first: a mistake in it is found before the body is read (or spooled).
         request = build_request(method, url, params=params, headers=headers)
+        upload = Upload.of(body, self.method, multipart)
         # The upload's own headers (framing, a multipart Content-Type) replace the caller's.
         replaced = {"content-length", "transfer-encoding", *(k.lower() for k, _ in upload.headers)}
         kept = tuple(pair for pair in request.headers if pair[0].lower() not in replaced)

@@ -104,7 +104,8 @@ class AsyncClient(ClientBase[AsyncTransport]):
             headers=headers,
             multipart=multipart,
         )
-        return await drive_async(flow, self._sender(timeout, deadline, upload))
+        with upload:
+            return await drive_async(flow, self._sender(timeout, deadline, upload))
 
     def _sender(
         self, timeout: float | None, deadline: float | None, upload: Upload | None = None

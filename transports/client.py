@@ -113,7 +113,8 @@ class Client(ClientBase[Transport]):
             headers=headers,
             multipart=multipart,
         )
-        return drive(flow, self._sender(timeout, deadline, upload))
+        with upload:
+            return drive(flow, self._sender(timeout, deadline, upload))
 
     def _sender(
         self, timeout: float | None, deadline: float | None, upload: Upload | None = None

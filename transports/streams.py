@@ -12,15 +12,20 @@ stream (``carries_stream``): a redirect that turns the call into a bodiless GET 
 returning a fresh iterable, an iterable that is not its own iterator, a ``MultipartBody``) is
 read once when the call starts, to hash it (``HashedBody``: its length and ``oauth_body_hash``)
 and then again for each hop that sends it, hashed as it goes so the bytes sent are the bytes
-signed. An iterator can be read once only: it is sent as it comes, chunked and without a body
-hash, and a second hop that needs it (a 307/308 redirect, a retry, a clock-skew re-sign) is
-refused with ``BodyNotRereadable``, never sent empty or half. How the hop is signed
-(``StreamSigning``) follows the multipart policy (RFC 5849 §3.4.1.3.1, Body Hash §3.1).
+signed. An iterator can be read once only. When the signature needs its hash
+(``oauth_body_hash`` must be in the header before the first byte of the body goes out), it is
+first spooled (``spool``: memory up to ``SPOOL_IN_MEMORY``, a temporary file beyond, deleted when
+the upload is dropped), and is then a re-readable body like a file. Without a body hash
+(PLAINTEXT) it is sent as it comes, chunked, and a second hop that needs it (a 307/308 redirect,
+a retry, a clock-skew re-sign) is refused with ``BodyNotRereadable``, never sent empty or half.
+How the hop is signed (``StreamSigning``) follows the multipart policy (RFC 5849 §3.4.1.3.1,
+Body Hash §3.1).
 """
 
 from __future__ import annotations
 
 import inspect
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
@@ -35,6 +40,7 @@ from oauthcore.records import Pairs
 from .base import AsyncTransport, Response, Transport
 
 __all__ = [
+    "SPOOL_IN_MEMORY",
     "STREAMING_TRANSPORTS",
     "BodyNotRereadable",
     "StreamSigning",
@@ -43,8 +49,13 @@ __all__ = [
     "Upload",
     "aiter_chunks",
     "carries_stream",
+    "spool",
     "takes_stream",
 ]
+
+SPOOL_IN_MEMORY = 1 << 20
+"""Bytes of a spooled iterator kept in memory; the rest goes to a temporary file (Body Hash
+§3.1: its hash is needed before it is sent)."""
 
 STREAMING_TRANSPORTS = (
     "Urllib3Transport, HttpxTransport, UrllibTransport or WSGITransport (AsyncClient:"
@@ -98,6 +109,27 @@ def carries_stream(request: Request) -> bool:
     return not request.body and any(name.lower() in _FRAMING for name, _ in request.headers)
 
 
+def spool(chunks: Iterable[bytes]) -> tempfile.SpooledTemporaryFile[bytes]:
+    """``chunks`` written out and rewound: a seekable binary file of the same bytes (Body Hash
+    §3.1).
+
+    Up to ``SPOOL_IN_MEMORY`` bytes stay in memory, the rest goes to a temporary file in
+    ``tempfile.gettempdir()``, removed when the file is closed. Raises ``TypeError`` for a chunk
+    that is not bytes.
+    """
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - returned
+    try:
+        for chunk in chunks:
+            if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                raise TypeError(f"a body chunk must be bytes, not {type(chunk).__name__}")
+            spooled.write(chunk)
+        spooled.seek(0)
+    except BaseException:
+        spooled.close()
+        raise
+    return spooled
+
+
 def takes_stream(transport: object) -> bool:
     """Whether ``transport.send`` takes ``stream`` (a ``StreamedBody``, RFC 9112 §6.2-§7.1)."""
     try:
@@ -122,7 +154,7 @@ class Upload:
     ``open()`` gives the ``StreamedBody`` for each hop that sends it.
     """
 
-    __slots__ = ("_opened", "_read", "headers", "length", "rereadable", "signing")
+    __slots__ = ("_opened", "_read", "_spooled", "headers", "length", "rereadable", "signing")
 
     def __init__(
         self,
@@ -132,8 +164,10 @@ class Upload:
         signing: StreamSigning,
         rereadable: bool,
         content_type: str | None = None,
+        spooled: tempfile.SpooledTemporaryFile[bytes] | None = None,
     ) -> None:
         self._read = read
+        self._spooled = spooled
         self._opened = False
         self.length = length
         self.signing = signing
@@ -166,14 +200,26 @@ class Upload:
                 f" an iterable of bytes or a MultipartBody, not {type(body).__name__}"
             )
         if isinstance(body, Iterator) and not isinstance(body, Readable):
-            if algorithm is not None:
-                raise TypeError(
-                    "an iterator can be read only once, but its oauth_body_hash must be known"
-                    f" before it is sent ({method.name}): pass a callable returning a fresh"
-                    " iterable, or a seekable file"
+            if algorithm is None:
+                once = iter(body)
+                return cls(
+                    lambda: once, length=None, signing=StreamSigning(False), rereadable=False
                 )
-            once = iter(body)
-            return cls(lambda: once, length=None, signing=StreamSigning(False), rereadable=False)
+            # The hash goes in the header, before the body: read it all first, off the heap.
+            spooled = spool(body)
+            try:
+                hashed = HashedBody(spooled, algorithm)
+            except BaseException:  # pragma: no cover - a spool reads back what it was given
+                spooled.close()
+                raise
+            signing = StreamSigning(hashed.digest)
+            return cls(
+                lambda: hashed,
+                length=hashed.length,
+                signing=signing,
+                rereadable=True,
+                spooled=spooled,
+            )
         source: Any = body if isinstance(body, Readable) or callable(body) else (lambda: body)
         hashed = HashedBody(source, algorithm or "sha1")
         signing = StreamSigning(hashed.digest if algorithm is not None else False)
@@ -207,6 +253,17 @@ class Upload:
             rereadable=True,
             content_type=body.content_type,
         )
+
+    def close(self) -> None:
+        """Remove what the upload spooled (an iterator's bytes, kept to be hashed and re-sent)."""
+        if self._spooled is not None:
+            self._spooled.close()
+
+    def __enter__(self) -> Upload:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def open(self) -> StreamedBody:
         """The body for one hop, read from its start; ``BodyNotRereadable`` for a spent one."""

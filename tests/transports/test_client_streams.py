@@ -54,11 +54,13 @@ from transports.provider import ProtectedResource
 from transports.provider.environ import request_from_environ
 from transports.resilience import RetryPolicy
 from transports.streams import (
+    SPOOL_IN_MEMORY,
     BodyNotRereadable,
     StreamedBody,
     StreamSigning,
     Upload,
     carries_stream,
+    spool,
     takes_stream,
 )
 
@@ -386,10 +388,49 @@ def test_a_retry_reads_a_rereadable_body_again_and_refuses_an_iterator(chunked_u
             client.request("PUT", f"{chunked_url}/busy", body=iter([b"x"]))
 
 
-def test_an_iterator_cannot_be_hashed_before_it_is_sent() -> None:
-    client = Client(CONSUMER, TOKEN, transport=WSGITransport(provider))
-    with pytest.raises(TypeError, match="an iterator can be read only once"):
-        client.request("PUT", "http://127.0.0.1:1/", body=iter([b"x"]))
+def test_an_iterator_is_spooled_to_be_hashed_then_sent_and_checked(
+    client: Client, url: str
+) -> None:
+    # Its oauth_body_hash must be in the header before the body: spooled first, then streamed.
+    response = client.request("PUT", f"{url}/upload", body=_generated()())
+    assert response.status == 200, response.body
+    assert response.json() == {"length": SIZE, "sha256": _sha256(_generated()())}
+
+
+def test_a_spooled_iterator_can_be_sent_again_on_a_307(url: str) -> None:
+    with Urllib3Transport() as transport:
+        client = Client(CONSUMER, TOKEN, method=HMAC_SHA1, transport=transport)
+        response = client.request("PUT", f"{url}/moved", body=_generated(100_000)())
+    assert response.status == 200, response.body
+    assert response.json() == {"length": 100_000, "sha256": _sha256(_generated(100_000)())}
+
+
+@pytest.mark.parametrize("name", list(ASYNC))
+def test_the_async_client_spools_an_iterator_too(url: str, name: str) -> None:
+    async def call() -> Response:
+        async with ASYNC[name]() as transport:
+            client = AsyncClient(CONSUMER, TOKEN, method=HMAC_SHA256, transport=transport)
+            return await client.request("PUT", f"{url}/upload", body=_generated(200_000)())
+
+    response = asyncio.run(call())
+    assert response.json() == {"length": 200_000, "sha256": _sha256(_generated(200_000)())}
+
+
+def test_spool_keeps_a_small_body_in_memory_and_a_large_one_on_disk() -> None:
+    chunks: list[Any] = [b"a", bytearray(b"b"), memoryview(b"c")]  # any bytes-like chunk
+    with spool(iter(chunks)) as small:
+        assert small.read(10) == b"abc"
+        assert not small._rolled  # type: ignore[attr-defined]
+    with spool(_generated(SPOOL_IN_MEMORY + 1)()) as large:
+        assert large._rolled  # type: ignore[attr-defined] # on disk past the threshold
+        assert _sha256(iter(lambda: large.read(65536), b"")) == _sha256(
+            _generated(SPOOL_IN_MEMORY + 1)()
+        )
+
+
+def test_spool_refuses_a_chunk_that_is_not_bytes() -> None:
+    with pytest.raises(TypeError, match="a body chunk must be bytes, not str"):
+        spool(iter([b"ok", "text"]))  # type: ignore[arg-type]
 
 
 def test_a_303_after_a_streamed_post_is_a_bodiless_get() -> None:

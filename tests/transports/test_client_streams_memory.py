@@ -2,7 +2,8 @@
 
 A fresh interpreter runs both ends: the standard library's WSGI server on 127.0.0.1 with
 ``ProtectedResource(max_streamed_body=...)`` (which hashes the body as it reads it and checks
-``oauth_body_hash``), and a ``Client`` streaming a sparse 1 GiB file to it. The peak resident
+``oauth_body_hash``), and a ``Client`` streaming a sparse 1 GiB file to it, or an iterator of
+that file's chunks (spooled to a temporary file to be hashed, then sent). The peak resident
 memory of that process (VmHWM) is measured before and after.
 """
 
@@ -63,22 +64,37 @@ with make_server("127.0.0.1", 0, protected, handler_class=Quiet) as httpd:
         client.request("PUT", url, body=b"warm-up")  # imports and caches loaded
         before = peak()
         with open(sys.argv[1], "rb") as file:
-            response = client.request("PUT", url, body=file)
+            # A file is hashed then sent; an iterator of its chunks is spooled to disk first.
+            body = file if sys.argv[2] == "file" else iter(lambda: file.read(65536), b"")
+            response = client.request("PUT", url, body=body)
         growth = peak() - before
     httpd.shutdown()
 print(json.dumps({{"status": response.status, "reply": response.json(), "growth": growth}}))
 """
 
 
-@pytest.mark.parametrize("transport", ["Urllib3Transport", "UrllibTransport"])
+@pytest.mark.parametrize(
+    ("transport", "source"),
+    [
+        ("Urllib3Transport", "file"),
+        ("UrllibTransport", "file"),
+        ("Urllib3Transport", "iterator"),
+    ],
+)
 def test_a_gibibyte_is_signed_sent_and_checked_in_bounded_memory(
-    tmp_path: Path, transport: str
+    tmp_path: Path, transport: str, source: str
 ) -> None:
     big = tmp_path / "big.bin"
     with big.open("wb") as file:
         file.truncate(1 << 30)  # sparse: zeros the disk does not hold
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_PROBE.format(transport=transport)), str(big)],
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(_PROBE.format(transport=transport)),
+            str(big),
+            source,
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
