@@ -94,7 +94,12 @@ class AsyncClient(ClientBase[AsyncTransport]):
                 method, url, params=params, data=data, body=body, json=json, headers=headers
             )
             return await drive_async(flow, self._sender(timeout, deadline))
-        flow, upload = self._upload_flow(
+        # In a worker thread: the body is read once to hash it (an iterator spooled first).
+        # Imported here: ``import transports`` does not load asyncio.
+        import asyncio
+
+        flow, upload = await asyncio.to_thread(
+            self._upload_flow,
             method,
             url,
             params=params,

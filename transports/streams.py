@@ -333,7 +333,32 @@ class _AsyncSending:
         return response
 
 
+# An async transport's body is read in a worker thread this many bytes at a time (a chunk more
+# at most): one thread hop per batch, and the event loop never waits on a disk.
+_BATCH = 1 << 20
+
+
 async def aiter_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
-    """``chunks`` as an async iterator for an async HTTP library (a chunked body, RFC 9112 §7.1)."""
-    for chunk in chunks:
-        yield chunk
+    """``chunks`` as an async iterator for an async HTTP library (a chunked body, RFC 9112 §7.1).
+
+    The chunks are read in a worker thread, about 1 MiB at a time: reading a file (or hashing
+    what is read) never blocks the event loop.
+    """
+    # Imported here: ``import transports`` does not load asyncio.
+    import asyncio
+
+    iterator = iter(chunks)
+    while batch := await asyncio.to_thread(_take, iterator):
+        for chunk in batch:
+            yield chunk
+
+
+def _take(iterator: Iterator[bytes]) -> list[bytes]:
+    # The next chunks, up to _BATCH bytes (and the chunk that crosses it); [] when done.
+    batch, size = [], 0
+    for chunk in iterator:
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH:
+            break
+    return batch

@@ -59,6 +59,7 @@ from transports.streams import (
     StreamedBody,
     StreamSigning,
     Upload,
+    aiter_chunks,
     carries_stream,
     spool,
     takes_stream,
@@ -566,3 +567,49 @@ def test_async_deadline_and_methods(url: str) -> None:
 def test_sync_deadline_handed_down(url: str) -> None:
     with Client(CONSUMER, TOKEN, deadline=30) as client:
         assert client.request("PUT", f"{url}/upload", body=io.BytesIO(b"z" * 5000)).ok
+
+
+# --- the event loop never waits on a body's reads --------------------------------------------
+
+
+def _chunks_noting_threads(count: int, threads: list[threading.Thread]) -> Iterator[bytes]:
+    # Each chunk notes the thread that read it: a slow disk would hold that thread.
+    for number in range(count):
+        threads.append(threading.current_thread())
+        yield b"%d" % number
+
+
+def test_aiter_chunks_reads_in_a_worker_thread_in_order() -> None:
+    threads: list[threading.Thread] = []
+
+    async def read() -> list[bytes]:
+        return [chunk async for chunk in aiter_chunks(_chunks_noting_threads(4, threads))]
+
+    assert asyncio.run(read()) == [b"0", b"1", b"2", b"3"]
+    assert len(threads) == 4
+    assert threading.main_thread() not in threads
+
+
+def test_aiter_chunks_reads_a_large_body_a_batch_at_a_time() -> None:
+    async def read() -> list[bytes]:
+        return [chunk async for chunk in aiter_chunks(_generated()())]
+
+    assert asyncio.run(read()) == list(_generated()())
+
+
+@pytest.mark.parametrize("name", list(ASYNC))
+def test_the_async_client_reads_a_body_off_its_event_loop(url: str, name: str) -> None:
+    threads: list[threading.Thread] = []
+
+    async def call() -> Response:
+        async with ASYNC[name]() as transport:
+            client = AsyncClient(CONSUMER, TOKEN, method=HMAC_SHA256, transport=transport)
+            return await client.request(
+                "PUT", f"{url}/upload", body=lambda: _chunks_noting_threads(3, threads)
+            )
+
+    response = asyncio.run(call())
+    assert response.json() == {"length": 3, "sha256": _sha256([b"012"])}
+    # Read twice, to hash and to send, and never on the loop's thread.
+    assert len(threads) == 6
+    assert threading.main_thread() not in threads
