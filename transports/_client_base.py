@@ -34,7 +34,7 @@ from .resilience import (
 )
 from .streams import Upload
 
-__all__ = ["ClientBase", "chain_late", "takes_deadline"]
+__all__ = ["ClientBase", "chain_late", "check_optional", "takes_deadline"]
 
 TransportT = TypeVar("TransportT")
 
@@ -73,7 +73,9 @@ def _signer(client: ClientBase[Any]) -> Signer:
     )
 
 
-def _check_optional(kind: type) -> Any:
+def check_optional(kind: type) -> Any:
+    """An attrs validator: ``None`` or an instance of ``kind``, else a ``TypeError`` naming both."""
+
     def check(_instance: object, attribute: Any, value: object) -> None:
         if value is not None and not isinstance(value, kind):
             raise TypeError(
@@ -118,19 +120,19 @@ class ClientBase(Generic[TransportT]):
     deadline: float | None = field(default=None, kw_only=True, converter=check_deadline)
     #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
     clock_skew: ClockSkew | None = field(
-        factory=ClockSkew, kw_only=True, eq=False, validator=_check_optional(ClockSkew)
+        factory=ClockSkew, kw_only=True, eq=False, validator=check_optional(ClockSkew)
     )
     #: What is tried again, signed afresh (``None``, the default: nothing).
     retry: RetryPolicy | None = field(
-        default=None, kw_only=True, validator=_check_optional(RetryPolicy)
+        default=None, kw_only=True, validator=check_optional(RetryPolicy)
     )
     #: An access token that renews itself (OAuth Session 1.0); it signs instead of ``token``.
     session: TokenSession | None = field(
-        default=None, kw_only=True, eq=False, validator=_check_optional(TokenSession)
+        default=None, kw_only=True, eq=False, validator=check_optional(TokenSession)
     )
     #: How a ``MultipartBody`` is signed unless a call says (``None``: each call must say).
     multipart: MultipartPolicy | None = field(
-        default=None, kw_only=True, validator=_check_optional(MultipartPolicy)
+        default=None, kw_only=True, validator=check_optional(MultipartPolicy)
     )
     _signer: Signer = field(
         init=False, repr=False, eq=False, default=Factory(_signer, takes_self=True)

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from attrs import field, frozen
 
 from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
 from oauthcore.methods import SignatureMethod
 
+from .._client_base import check_optional
 from ..base import Response
 from ..flow import DEFAULT_MAX_REDIRECTS, Hop, Signer, check_max_redirects, next_hop
 from ..resilience import ClockSkew, ResilientFlow, RetryPolicy, TokenSession, acts_on, call_flow
@@ -54,16 +55,6 @@ class Fresh(enum.Enum):
 FRESH = Fresh.CLOCK_SKEW
 
 
-def _optional(kind: type) -> Any:
-    def check(_instance: object, attribute: Any, value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            raise TypeError(
-                f"{attribute.name} must be a {kind.__name__} or None, not {type(value).__name__}"
-            )
-
-    return check
-
-
 @frozen
 class Chain:
     """How one call is signed (``signer``) and how its redirects are followed (RFC 5849 §3.5)."""
@@ -74,13 +65,15 @@ class Chain:
     allow_downgrade: bool = False
     #: Per-origin clock offsets learned from ``timestamp_refused`` (§3.3); ``None``: opt out.
     clock_skew: ClockSkew | None = field(
-        default=None, kw_only=True, eq=False, validator=_optional(ClockSkew)
+        default=None, kw_only=True, eq=False, validator=check_optional(ClockSkew)
     )
     #: What is tried again, signed afresh (``None``: nothing).
-    retry: RetryPolicy | None = field(default=None, kw_only=True, validator=_optional(RetryPolicy))
+    retry: RetryPolicy | None = field(
+        default=None, kw_only=True, validator=check_optional(RetryPolicy)
+    )
     #: An access token that renews itself (OAuth Session 1.0); it signs instead of the token.
     session: TokenSession | None = field(
-        default=None, kw_only=True, eq=False, validator=_optional(TokenSession)
+        default=None, kw_only=True, eq=False, validator=check_optional(TokenSession)
     )
 
     def call(self, request: Request, *, follow_redirects: bool = True) -> ResilientFlow:
