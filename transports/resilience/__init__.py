@@ -12,10 +12,11 @@ from __future__ import annotations
 from .calls import ResilientFlow, acts_on, call_flow
 from .retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, retry_after
 from .session import TokenSession, is_token_expired, renew_flow
-from .skew import ClockSkew, SkewedSigner, problem_report, server_time
+from .skew import DATE_TOLERANCE, ClockSkew, SkewedSigner, problem_report, server_time
 from .tokens import TokenFlow, access_token_call, request_token_call
 
 __all__ = [
+    "DATE_TOLERANCE",
     "IDEMPOTENT_METHODS",
     "RETRY_STATUSES",
     "ClockSkew",

@@ -5,8 +5,11 @@ Theory of operation: a provider refuses a timestamp outside its window (RFC 5849
 ``oauth_acceptable_timestamps=oldest-newest``. ``ClockSkew.learn`` reads that range (its middle
 is the provider's "now"), else the reply's ``Date`` header (RFC 9110 §6.6.1), and records the
 difference to the client's clock for the reply's origin (RFC 6454) only: one provider's clock
-never moves the timestamps sent to another. ``timestamp(url)`` is then the ``timestamp``
-argument of ``sign()``: the core stays deterministic, the offset is an argument like any other.
+never moves the timestamps sent to another. A ``401`` with no problem report at all (most
+providers send none) is read by its ``Date`` alone, and only when that is further from the
+client's clock than ``date_tolerance``: otherwise the refusal is about something else.
+``timestamp(url)`` is then the ``timestamp`` argument of ``sign()``: the core stays
+deterministic, the offset is an argument like any other.
 Until an offset is learned (and with the default clock) it is ``None`` and ``sign`` reads the
 clock itself, so an untroubled client pays one dict check per hop.
 """
@@ -26,7 +29,11 @@ from ..base import Response
 from ..flow import Signer
 from ..redirects import origin
 
-__all__ = ["ClockSkew", "SkewedSigner", "problem_report", "server_time"]
+__all__ = ["DATE_TOLERANCE", "ClockSkew", "SkewedSigner", "problem_report", "server_time"]
+
+DATE_TOLERANCE = 60.0
+"""Seconds a bare ``401``'s ``Date`` may differ from the client's clock before the clock is
+taken to be the cause (RFC 5849 §3.3; RFC 9110 §6.6.1)."""
 
 # A problem report is a few short fields; a longer body is not one, and is not read.
 _MAX_REPORT = 8192
@@ -85,8 +92,11 @@ class ClockSkew:
     """Each origin's clock offset, learned from ``timestamp_refused`` replies (RFC 5849 §3.3).
 
     ``clock`` is the client's clock (seconds since the epoch; ``time.time`` when ``None``). At
-    most ``max_origins`` offsets are kept, the oldest forgotten first. Thread-safe; share one
-    between clients to share what they learned.
+    most ``max_origins`` offsets are kept, the oldest forgotten first. A provider that reports
+    no problem (a bare ``401``, as many do) is read by its ``Date`` header: when that is more
+    than ``date_tolerance`` seconds from the client's clock (as corrected so far), the clock is
+    learnt and the call signed once more (``None``: only ``timestamp_refused`` teaches).
+    Thread-safe; share one between clients to share what they learned.
 
     >>> from transports.resilience import ClockSkew
     >>> skew = ClockSkew(clock=lambda: 1_000_000)
@@ -94,17 +104,30 @@ class ClockSkew:
     1000000
     """
 
-    __slots__ = ("_lock", "_offsets", "clock", "max_origins")
+    __slots__ = ("_lock", "_offsets", "clock", "date_tolerance", "max_origins")
 
     def __init__(
-        self, clock: Callable[[], float] | None = None, *, max_origins: int = 1024
+        self,
+        clock: Callable[[], float] | None = None,
+        *,
+        max_origins: int = 1024,
+        date_tolerance: float | None = DATE_TOLERANCE,
     ) -> None:
         if clock is not None and not callable(clock):
             raise TypeError(f"clock must be callable, not {type(clock).__name__}")
         if isinstance(max_origins, bool) or not isinstance(max_origins, int) or max_origins < 1:
             raise ValueError(f"max_origins must be an int of at least 1, not {max_origins!r}")
+        if date_tolerance is not None and (
+            isinstance(date_tolerance, bool)
+            or not isinstance(date_tolerance, (int, float))
+            or not date_tolerance >= 0
+        ):
+            raise ValueError(
+                f"date_tolerance must be 0 or more seconds, or None, not {date_tolerance!r}"
+            )
         self.clock = clock
         self.max_origins = max_origins
+        self.date_tolerance = date_tolerance
         self._offsets: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -128,16 +151,20 @@ class ClockSkew:
         return int(self.clock()) + self.offset(url)
 
     def learn(self, response: Response) -> bool:
-        """Learn ``response``'s origin's offset from a ``timestamp_refused`` reply (§3.3).
+        """Learn ``response``'s origin's offset from a ``401`` about its clock (§3.3).
 
-        True when the offset changed, so a request signed again would carry another timestamp;
-        False for any other reply, one that says nothing of the provider's clock, or one that
-        agrees with what was already learned (no point in sending it again).
+        A ``timestamp_refused`` report teaches it (its acceptable range, else ``Date``); a
+        ``401`` with no problem report teaches it by its ``Date`` when that is more than
+        ``date_tolerance`` from the clock as corrected so far. True when the offset changed, so
+        a request signed again would carry another timestamp; False for any other reply, one
+        that says nothing of the provider's clock, or one that agrees with what was already
+        learned (no point in sending it again).
         """
         if response.status != 401:
             return False
         report = problem_report(response)
-        if report.get("oauth_problem") != "timestamp_refused":
+        problem = report.get("oauth_problem")
+        if problem != "timestamp_refused" and (problem is not None or self.date_tolerance is None):
             return False
         server = server_time(response, report)
         if server is None:
@@ -145,6 +172,11 @@ class ClockSkew:
         now = time.time() if self.clock is None else self.clock()
         key = origin(response.url)
         offset = server - int(now)
+        if problem is None and abs(offset - self._offsets.get(key, 0)) <= (
+            self.date_tolerance or 0
+        ):
+            # A bare 401 from a provider whose clock agrees with ours: not about the clock.
+            return False
         with self._lock:
             if self._offsets.get(key, 0) == offset:
                 return False

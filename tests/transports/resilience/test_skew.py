@@ -6,6 +6,7 @@ the client's clock; the unit tests read problem reports and dates as providers s
 
 from __future__ import annotations
 
+import email.utils
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -139,6 +140,76 @@ def _without_acceptable(app: DemoProvider) -> Any:
         return [body]
 
     return stripped
+
+
+def _bare_refusals(app: DemoProvider) -> Any:
+    # A provider without problem reporting: every 401 is a JSON error (Twitter's "Timestamp out
+    # of bounds" shape) with no oauth_problem and no challenge. Only Date tells the time.
+    def bare(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started: list[Any] = []
+        body = b"".join(app(environ, lambda *args: started.append(args)))  # type: ignore[arg-type]
+        status, headers = started[0][:2]
+        if status.startswith("401"):
+            body = b'{"errors": [{"code": 135, "message": "Timestamp out of bounds."}]}'
+            headers = [("Content-Type", "application/json")]
+        kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*kept, ("Content-Length", str(len(body)))])
+        return [body]
+
+    return bare
+
+
+@pytest.mark.parametrize("off", [HOURS_2, -HOURS_2])
+def test_a_bare_401_teaches_the_clock_by_its_date_one_extra_round_trip_per_origin(
+    off: int,
+) -> None:
+    provider = DemoProvider()
+    provider.credentials.add_token(DEMO_CONSUMER.key, TOKEN, TokenKind.ACCESS)
+    skew = ClockSkew(clock=lambda: time.time() + off)
+    with (
+        serve(_bare_refusals(provider)) as first,
+        serve(_bare_refusals(provider)) as second,
+        Urllib3Transport() as wire,
+    ):
+        counting = Counting(wire)
+        client = Client(DEMO_CONSUMER, TOKEN, transport=counting, clock_skew=skew)
+        for base in (first, second):
+            statuses = [client.request("GET", f"{base}/api/me").status for _ in range(20)]
+            assert statuses == [200] * 20
+        assert len(counting.sent) == 42
+    assert abs(skew.offset(first) + off) < 10
+    assert abs(skew.offset(second) + off) < 10
+
+
+def test_a_bare_401_from_a_provider_whose_clock_agrees_is_not_sent_again() -> None:
+    provider = DemoProvider()
+    with serve(_bare_refusals(provider)) as base, Urllib3Transport() as wire:
+        counting = Counting(wire)
+        client = Client(DEMO_CONSUMER, Token("unknown", "x"), transport=counting)
+        assert client.request("GET", f"{base}/api/me").status == 401
+        assert len(counting.sent) == 1
+
+
+def _dated(seconds: float, body: bytes = b"") -> Response:
+    date = email.utils.formatdate(seconds, usegmt=True)
+    return Response(401, [("Date", date)], body, "https://api.example.com/me")
+
+
+def test_a_bare_401_is_learnt_from_its_date_only_beyond_the_tolerance() -> None:
+    skew = ClockSkew(clock=lambda: 100_000.0)
+    assert not skew.learn(_dated(100_030))  # 30 s: within the default 60
+    assert skew.learn(_dated(107_200))
+    assert skew.offset("https://api.example.com/") == 7200
+    # The clock as corrected agrees with the next bare 401: a refusal for another reason.
+    assert not skew.learn(_dated(107_201))
+    assert not ClockSkew(clock=lambda: 100_000.0, date_tolerance=None).learn(_dated(107_200))
+    assert ClockSkew(clock=lambda: 100_000.0, date_tolerance=0).learn(_dated(100_001))
+
+
+def test_a_401_naming_another_problem_is_not_about_the_clock() -> None:
+    skew = ClockSkew(clock=lambda: 100_000.0)
+    assert not skew.learn(_dated(107_200, b"oauth_problem=signature_invalid"))
+    assert not skew.learn(Response(401, [], b"", "https://api.example.com/me"))  # no Date
 
 
 def test_the_date_header_sets_the_clock_when_the_report_has_no_range() -> None:
@@ -281,6 +352,10 @@ def test_the_default_clock_is_the_machine_clock() -> None:
         ({"clock": 5}, TypeError),
         ({"max_origins": 0}, ValueError),
         ({"max_origins": True}, ValueError),
+        ({"date_tolerance": -1}, ValueError),
+        ({"date_tolerance": True}, ValueError),
+        ({"date_tolerance": float("nan")}, ValueError),
+        ({"date_tolerance": "60"}, ValueError),
     ],
 )
 def test_clock_skew_refuses_bad_arguments(
