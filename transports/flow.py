@@ -59,13 +59,16 @@ __all__ = [
     "RedirectError",
     "Signer",
     "access_token_flow",
+    "access_token_step",
     "build_request",
     "check_max_redirects",
     "drive",
     "drive_async",
     "may_sign",
     "next_hop",
+    "read_request_token",
     "request_token_flow",
+    "request_token_step",
     "send_flow",
 ]
 
@@ -416,15 +419,12 @@ def request_token_flow(
     ``oauthcore.client.TokenResponseError``.
     """
     response = yield from send_flow(
-        Request("POST", url),
-        evolve(signer, token=None, callback=callback, verifier=None),
+        *request_token_step(url, signer, callback),
         max_redirects=max_redirects,
         cross_origin_credentials=cross_origin_credentials,
         allow_downgrade=allow_downgrade,
     )
-    return parse_token_response(
-        response.body, status=response.status, require_callback_confirmed=True
-    )
+    return read_request_token(response)
 
 
 def access_token_flow(
@@ -443,16 +443,43 @@ def access_token_flow(
     ``request_token``). Returns the access token, the provider's extra fields in
     ``Token.extra``; a non-2xx reply raises ``oauthcore.client.TokenResponseError``.
     """
-    if not isinstance(request_token, Token):
-        raise TypeError(f"request_token must be a Token, not {type(request_token).__name__}")
     response = yield from send_flow(
-        Request("POST", url),
-        evolve(signer, token=request_token, callback=None, verifier=verifier),
+        *access_token_step(url, signer, request_token, verifier),
         max_redirects=max_redirects,
         cross_origin_credentials=cross_origin_credentials,
         allow_downgrade=allow_downgrade,
     )
     return parse_token_response(response.body, status=response.status)
+
+
+def request_token_step(url: str, signer: Signer, callback: str) -> tuple[Request, Signer]:
+    """The Temporary Credential Request and how it is signed: a POST with ``oauth_callback``
+    and no token (RFC 5849 §2.1)."""
+    return Request("POST", url), evolve(signer, token=None, callback=callback, verifier=None)
+
+
+def read_request_token(response: Response) -> Token:
+    """The temporary credentials in ``response``, which must confirm the callback (§2.1).
+
+    A non-2xx reply or one without ``oauth_callback_confirmed=true`` raises
+    ``oauthcore.client.TokenResponseError``.
+    """
+    return parse_token_response(
+        response.body, status=response.status, require_callback_confirmed=True
+    )
+
+
+def access_token_step(
+    url: str, signer: Signer, request_token: Token, verifier: str
+) -> tuple[Request, Signer]:
+    """The Token Request and how it is signed: a POST with the request token and
+    ``oauth_verifier`` (RFC 5849 §2.3). A ``request_token`` that is not a ``Token``:
+    ``TypeError``."""
+    if not isinstance(request_token, Token):
+        raise TypeError(f"request_token must be a Token, not {type(request_token).__name__}")
+    return Request("POST", url), evolve(
+        signer, token=request_token, callback=None, verifier=verifier
+    )
 
 
 def drive(

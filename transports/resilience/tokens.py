@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
-from attrs import evolve
-
 from oauthcore import Request, Token
 from oauthcore.client import parse_token_response
 
 from ..base import Response
-from ..flow import DEFAULT_MAX_REDIRECTS, Signer
+from ..flow import (
+    DEFAULT_MAX_REDIRECTS,
+    Signer,
+    access_token_step,
+    read_request_token,
+    request_token_step,
+)
 from ..pause import Pause
 from .calls import call_flow
 from .retry import RetryPolicy
@@ -46,17 +50,14 @@ def request_token_call(
     or a non-2xx one raises ``oauthcore.client.TokenResponseError``.
     """
     response = yield from call_flow(
-        Request("POST", url),
-        evolve(signer, token=None, callback=callback, verifier=None),
+        *request_token_step(url, signer, callback),
         clock_skew=clock_skew,
         retry=retry,
         max_redirects=max_redirects,
         cross_origin_credentials=cross_origin_credentials,
         allow_downgrade=allow_downgrade,
     )
-    return parse_token_response(
-        response.body, status=response.status, require_callback_confirmed=True
-    )
+    return read_request_token(response)
 
 
 def access_token_call(
@@ -73,11 +74,8 @@ def access_token_call(
 ) -> TokenFlow:
     """Exchange ``request_token`` and ``verifier`` for token credentials (§2.3), as
     ``transports.flow.access_token_flow`` does, on the learned clock, tried as ``retry`` says."""
-    if not isinstance(request_token, Token):
-        raise TypeError(f"request_token must be a Token, not {type(request_token).__name__}")
     response = yield from call_flow(
-        Request("POST", url),
-        evolve(signer, token=request_token, callback=None, verifier=verifier),
+        *access_token_step(url, signer, request_token, verifier),
         clock_skew=clock_skew,
         retry=retry,
         max_redirects=max_redirects,
