@@ -21,7 +21,7 @@ from ..base import Response
 from ..errors import ConnectionFailed, TransportError, TransportTimeout
 from ..pause import Sleep
 
-__all__ = ["IDEMPOTENT_METHODS", "RETRY_STATUSES", "RetryPolicy", "retry_after"]
+__all__ = ["IDEMPOTENT_METHODS", "RETRY_STATUSES", "RetryPolicy", "http_date", "retry_after"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 """Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2)."""
@@ -42,6 +42,15 @@ def retry_after(value: str | None, *, now: float) -> float | None:
     value = value.strip()
     if value.isdigit() and value.isascii():
         return float(value) if len(value) <= _MAX_DIGITS else None
+    when = http_date(value)
+    return None if when is None else max(0.0, when - now)
+
+
+def http_date(value: str) -> int | None:
+    """An HTTP-date (RFC 9110 §5.6.7) as seconds since the epoch; ``None`` when unreadable.
+
+    How ``Retry-After`` and a reply's ``Date`` (the provider's clock) are read.
+    """
     if len(value) > 64:
         return None
     # Imported here: email.utils imports socket, which ``import transports`` does not load.
@@ -51,10 +60,9 @@ def retry_after(value: str | None, *, now: float) -> float | None:
     if parsed is None:
         return None
     try:
-        when = email.utils.mktime_tz(parsed)
+        return int(email.utils.mktime_tz(parsed))
     except (OverflowError, ValueError):
         return None
-    return max(0.0, when - now)
 
 
 def _positive_int(_instance: object, attribute: object, value: object) -> None:

@@ -28,6 +28,7 @@ from oauthcore.header import parse_authorization
 from ..base import Response
 from ..flow import Signer
 from ..redirects import origin
+from .retry import http_date
 
 __all__ = ["DATE_TOLERANCE", "ClockSkew", "SkewedSigner", "problem_report", "server_time"]
 
@@ -74,18 +75,7 @@ def server_time(response: Response, report: dict[str, str]) -> int | None:
         if oldest <= newest:
             return (oldest + newest) // 2
     date = response.header("Date")
-    if date is None or len(date) > 64:
-        return None
-    # Imported here: email.utils imports socket, which ``import transports`` does not load.
-    import email.utils
-
-    parsed = email.utils.parsedate_tz(date)
-    if parsed is None:
-        return None
-    try:
-        return int(email.utils.mktime_tz(parsed))
-    except (OverflowError, ValueError):
-        return None
+    return None if date is None else http_date(date)
 
 
 class ClockSkew:
