@@ -160,6 +160,13 @@ class Signer:
     version: bool = field(
         default=True, kw_only=True, validator=_check_type(bool, "version must be a bool")
     )
+    #: ``oauth_session_handle``, sent to renew the token (OAuth Session 1.0 §5.3); never shown.
+    session_handle: str | None = field(
+        default=None,
+        kw_only=True,
+        repr=False,
+        validator=_check_type((str, type(None)), "session_handle must be a str"),
+    )
     #: How a hop carrying a streamed body is signed (``transports.streams``); ``None``: no stream.
     stream: StreamSigning | None = field(
         default=None,
@@ -213,6 +220,7 @@ class Signer:
             body_hash=body_hash,
             version=self.version,
             timestamp=timestamp,
+            session_handle=self.session_handle,
         )
 
 

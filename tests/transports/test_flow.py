@@ -88,6 +88,9 @@ def test_the_signer_passes_its_options_to_sign(store: MemoryCredentialStore) -> 
     flow = Signer(CONSUMER, callback="oob", verifier="v-secret")
     assert "v-secret" not in repr(flow)
     assert CONSUMER.secret not in repr(flow)
+    renewing = Signer(CONSUMER, TOKEN, session_handle="h-secret")
+    assert parse(renewing(Request("POST", f"{HOME}/a"))).session_handle == "h-secret"
+    assert "h-secret" not in repr(renewing)
 
 
 @pytest.mark.parametrize(
@@ -102,6 +105,7 @@ def test_the_signer_passes_its_options_to_sign(store: MemoryCredentialStore) -> 
         ({"verifier": b"v"}, TypeError, "verifier must be a str"),
         ({"body_hash": 1}, TypeError, "body_hash must be a bool or None"),
         ({"version": None}, TypeError, "version must be a bool"),
+        ({"session_handle": 1}, TypeError, "session_handle must be a str"),
         ({"realm": "R", "placement": Placement.QUERY}, ValueError, "realm is only sent"),
     ],
 )

@@ -19,14 +19,14 @@ from typing import Any
 
 from attrs import evolve
 
-from oauthcore import Request, Token, sign
+from oauthcore import Request, Token
 from oauthcore.client import parse_token_response
 from oauthcore.sessions import session_fields
 
 from ..base import Response
 from ..flow import Flow, Signer, send_flow
 from ..pause import Pause
-from .skew import ClockSkew, problem_report
+from .skew import ClockSkew, SkewedSigner, problem_report
 
 __all__ = ["TokenSession", "is_token_expired", "renew_flow"]
 
@@ -52,18 +52,8 @@ def renew_flow(
     learned clock, as every other request.
     """
 
-    def sign_hop(request: Request) -> Request:
-        return sign(
-            request,
-            signer.consumer,
-            token,
-            signer.method,
-            placement=signer.placement,
-            realm=signer.realm,
-            session_handle=handle,
-            timestamp=None if clock_skew is None else clock_skew.timestamp(request.url),
-        )
-
+    renewing = evolve(signer, token=token, callback=None, verifier=None, session_handle=handle)
+    sign_hop = renewing if clock_skew is None else SkewedSigner(renewing, clock_skew)
     response = yield from send_flow(Request("POST", url), sign_hop)
     return parse_token_response(response.body, status=response.status)
 
