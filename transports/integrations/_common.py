@@ -27,6 +27,7 @@ from typing import ClassVar
 from attrs import field, frozen
 
 from oauthcore import HMAC_SHA1, Consumer, Placement, Request, Token
+from oauthcore.base_string import base_string_uri
 from oauthcore.methods import SignatureMethod
 
 from .._client_base import check_optional
@@ -89,6 +90,14 @@ class Chain:
             cross_origin_credentials=self.cross_origin_credentials,
             allow_downgrade=self.allow_downgrade,
         )
+
+    def reads(self, status: int, url: str) -> bool:
+        """Whether the call flow reads the body of a reply from ``url``: a ``401``'s problem
+        report (§3.2), or the token a session renewal returns (OAuth Session 1.0 §5.3)."""
+        if status == 401:
+            return True
+        session = self.session
+        return session is not None and base_string_uri(url) == base_string_uri(session.url)
 
     def acts_on(self, status: int) -> bool:
         """Whether this chain's call flow does more with a first reply than return it (§3.3)."""

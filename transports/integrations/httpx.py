@@ -107,14 +107,8 @@ class HttpxAuth(ChainedPlugin, httpx.Auth):
                     return
 
     def _reads(self, response: httpx.Response) -> bool:
-        # The flow reads a 401's problem report (timestamp_refused, token_expired) and the token
-        # a renewal returns; any other reply reaches the caller unread (it may be streamed).
-        if response.status_code == 401:
-            return True
-        session = self.chain.session
-        return session is not None and _address(response.request.url) == _address(
-            httpx.URL(session.url)
-        )
+        # Any reply the flow does not read reaches the caller unread (it may be streamed).
+        return self.chain.reads(response.status_code, str(response.request.url))
 
     def _call(
         self, request: httpx.Request

@@ -29,7 +29,7 @@ from .._extras import missing_extra
 from ..base import Response
 from ..errors import TransportError
 from ..pause import Pause
-from ..resilience import ResilientFlow, acts_on
+from ..resilience import ResilientFlow
 from ._common import Chain, ChainedPlugin, header_pairs
 
 try:
@@ -86,19 +86,18 @@ class RequestsAuth(ChainedPlugin, AuthBase):
 class Follow:
     """The response hook of one signed request: drives the rest of its call flow (§3.5)."""
 
-    __slots__ = ("flow", "redirects", "retry", "session")
+    __slots__ = ("chain", "flow", "redirects")
 
     def __init__(self, flow: ResilientFlow, chain: Chain) -> None:
         self.flow = flow
-        self.retry = chain.retry
-        self.session = chain.session
+        self.chain = chain
         #: Whether redirects are followed (``OAuth1Session`` clears it for allow_redirects=False).
         self.redirects = True
 
     def __call__(self, response: RequestsResponse, **send: Any) -> RequestsResponse:
         """``response``, or the last response of its call with the earlier ones in history."""
         flow, history = self.flow, list[RequestsResponse]()
-        if not acts_on(response.status_code, self.retry):
+        if not self.chain.acts_on(response.status_code):
             # The flow would return this reply as it came: it is neither read nor converted.
             flow.close()
             return response
@@ -107,7 +106,8 @@ class Follow:
                 if response.is_redirect and not self.redirects:
                     return response
                 try:
-                    step = flow.send(_response(response, self._reads(response)))
+                    read = self.chain.reads(response.status_code, response.url or "")
+                    step = flow.send(_response(response, read))
                 except StopIteration:
                     return response
                 except BaseException:
@@ -121,13 +121,6 @@ class Follow:
                 response.history = list(history)
         finally:
             flow.close()
-
-    def _reads(self, response: RequestsResponse) -> bool:
-        # The flow reads a 401's problem report and a renewal's token; nothing else.
-        if response.status_code == 401:
-            return True
-        session = self.session
-        return session is not None and (response.url or "").partition("?")[0] == session.url
 
     def _send(
         self, step: Request | Pause, previous: RequestsResponse, send: dict[str, Any]

@@ -33,8 +33,8 @@ from ..resilience import (
     access_token_call,
     request_token_call,
 )
-from ._common import FRESH, Fresh, header_pairs, make_chain
-from .requests import Follow, RequestsAuth
+from ._common import FRESH, Fresh, make_chain
+from .requests import Follow, RequestsAuth, _response
 
 try:
     import requests
@@ -229,9 +229,7 @@ class OAuth1Session(requests.Session):
                 allow_redirects=False,
                 **request_kwargs,
             )
-            return Response(
-                reply.status_code, header_pairs(reply.headers.items()), reply.content, reply.url
-            )
+            return _response(reply, True)
 
         token = drive(flow, send)
         self._key, self._secret = token.key, token.secret

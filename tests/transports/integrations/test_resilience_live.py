@@ -31,7 +31,7 @@ from tests.transports.integrations.stacks import STACKS, Seen, call
 from tests.transports.resilience.test_session import CONSUMER, check_renewals, running
 from transports.demo import DEMO_CONSUMER, DemoProvider
 from transports.integrations import AiohttpMiddleware, HttpxAuth, OAuth1Session, RequestsAuth
-from transports.resilience import ClockSkew, RetryPolicy
+from transports.resilience import ClockSkew, RetryPolicy, TokenSession
 
 HOURS_2 = 2 * 3600
 
@@ -257,3 +257,22 @@ def test_the_options_are_checked() -> None:
         RequestsAuth(CONSUMER, clock_skew="off")  # type: ignore[arg-type]
     assert HttpxAuth(CONSUMER, Token("t", "s")).chain.clock_skew is not None
     assert RequestsAuth(CONSUMER, clock_skew=None).chain.clock_skew is None
+
+
+@pytest.mark.parametrize("stack", ["requests", "httpx"])
+def test_a_renewal_url_written_otherwise_is_still_read_as_the_renewal(stack: str) -> None:
+    # Host names are case-insensitive: the renewal's reply must be read however it is written.
+    with running(1) as (provider, base, session, _stored):
+        shouted = TokenSession(
+            session.token, base.replace("127.0.0.1", "LOCALHOST") + "/oauth/access_token"
+        )
+        time.sleep(1.5)  # the access token has expired
+        if stack == "requests":
+            auth: Any = RequestsAuth(CONSUMER, session=shouted)
+            status = requests.get(f"{base}/api/me", auth=auth, timeout=5).status_code
+        else:
+            status = httpx.get(
+                f"{base}/api/me", auth=HttpxAuth(CONSUMER, session=shouted)
+            ).status_code
+    assert status == 200
+    assert provider.endpoints.renewals == 1
