@@ -17,6 +17,8 @@ from oauthcore.provider import TemporaryCredentials
 from oauthcore.records import Pairs
 
 __all__ = [
+    "DEFAULT_PENDING_TTL",
+    "check_ttl",
     "consumer_fields",
     "consumer_from",
     "digest",
@@ -40,16 +42,30 @@ def digest(*parts: str | int | None) -> str:
     return hashlib.sha256(json.dumps(parts).encode("ascii")).hexdigest()
 
 
+#: Seconds a request token stays pending before it expires (RFC 5849 §2.1 leaves it open).
+DEFAULT_PENDING_TTL = 900
+
+
+def _seconds(name: str, value: int, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int of seconds, not {type(value).__name__}")
+    if value < least:
+        if least == 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
+        raise ValueError(f"{name} must be at least {least} second, got {value}")
+    return value
+
+
+def check_ttl(name: str, value: int) -> int:
+    """A positive whole number of seconds, or a ``TypeError``/``ValueError``."""
+    return _seconds(name, value, 1)
+
+
 def expiry(window: int, clock_skew: int) -> int:
     """Seconds a nonce must be kept: a request passes the timestamp check during ``2 * window``
     seconds of the verifying hosts' clocks, which may differ by ``clock_skew`` (§3.3).
     """
-    for name, value in (("window", window), ("clock_skew", clock_skew)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int of seconds, not {type(value).__name__}")
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value}")
-    return 2 * window + clock_skew + 1
+    return 2 * _seconds("window", window, 0) + _seconds("clock_skew", clock_skew, 0) + 1
 
 
 def storable(*values: str) -> bool:

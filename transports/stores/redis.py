@@ -25,6 +25,8 @@ from oauthcore.records import Pairs
 
 from .._extras import missing_extra
 from ._fields import (
+    DEFAULT_PENDING_TTL,
+    check_ttl,
     consumer_fields,
     consumer_from,
     digest,
@@ -42,9 +44,6 @@ if TYPE_CHECKING:
     import redis
 
 __all__ = ["RedisCredentialStore", "RedisNonceStore", "connect"]
-
-#: Seconds a request token stays pending before it expires (RFC 5849 §2.1 leaves it open).
-DEFAULT_PENDING_TTL = 900
 
 #: Binds a verifier and owner to a pending token once: nil if gone or already authorized (§2.2).
 AUTHORIZE_SCRIPT = """
@@ -79,13 +78,55 @@ def fields_of(found: Any) -> dict[str, str]:
     return dict(zip(items[::2], items[1::2], strict=True))
 
 
-def check_ttl(name: str, value: int) -> int:
-    """A positive whole number of seconds, or a ``TypeError``/``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int of seconds, not {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1 second, got {value}")
-    return value
+class _RedisRecords:
+    """Where the Redis credential stores keep each record, and what a record read must hold.
+
+    Shared by ``RedisCredentialStore`` and its asyncio twin, so both read and write the same
+    keys (RFC 5849 §2): a consumer or token is found only under the key it was stored with, a
+    token only for the consumer it was issued to, a pending record only while it has its
+    callback.
+    """
+
+    prefix: str
+    pending_ttl: int
+
+    def _keep(self, client: Any, prefix: str, pending_ttl: int) -> None:
+        self.prefix = prefix
+        self.pending_ttl = check_ttl("pending_ttl", pending_ttl)
+        self._authorize = client.register_script(AUTHORIZE_SCRIPT)
+        self._remove = client.register_script(REMOVE_SCRIPT)
+
+    def _consumer_key(self, key: str) -> str:
+        return f"{self.prefix}consumer:{digest(key)}"
+
+    def _token_key(self, token_key: str, kind: TokenKind) -> str:
+        return f"{self.prefix}{kind.value}:{digest(token_key)}"
+
+    @staticmethod
+    def _consumer_in(found: Any, key: str) -> Consumer | None:
+        fields = fields_of(found)
+        return consumer_from(fields) if fields.get("key") == key else None
+
+    @staticmethod
+    def _token_in(found: Any, consumer_key: str, token_key: str) -> Token | None:
+        fields = fields_of(found)
+        if fields.get("consumer") != consumer_key or fields.get("key") != token_key:
+            return None
+        return token_from(fields)
+
+    @staticmethod
+    def _pending_in(found: Any, token_key: str) -> TemporaryCredentials | None:
+        fields = fields_of(found)
+        if fields.get("key") != token_key or "callback" not in fields:
+            return None
+        return temporary_from(fields)[0]
+
+    @staticmethod
+    def _taken(found: Any, deleted: int) -> tuple[TemporaryCredentials, Pairs] | None:
+        # What a read-and-delete transaction got: the record, if this caller deleted it.
+        if deleted != 1 or "callback" not in (fields := fields_of(found)):
+            return None
+        return temporary_from(fields)
 
 
 class RedisNonceStore:
@@ -119,7 +160,7 @@ class RedisNonceStore:
         return f"RedisNonceStore(window={self.window}, ttl={self.ttl}, prefix={self.prefix!r})"
 
 
-class RedisCredentialStore:
+class RedisCredentialStore(_RedisRecords):
     """A ``TokenStore`` and ``PendingStore`` in Redis, shared by every worker (RFC 5849 §2).
 
     Consumers and access tokens stay until removed; pending request tokens expire after
@@ -135,16 +176,7 @@ class RedisCredentialStore:
         pending_ttl: int = DEFAULT_PENDING_TTL,
     ) -> None:
         self.client = client
-        self.prefix = prefix
-        self.pending_ttl = check_ttl("pending_ttl", pending_ttl)
-        self._authorize = client.register_script(AUTHORIZE_SCRIPT)
-        self._remove = client.register_script(REMOVE_SCRIPT)
-
-    def _consumer_key(self, key: str) -> str:
-        return f"{self.prefix}consumer:{digest(key)}"
-
-    def _token_key(self, token_key: str, kind: TokenKind) -> str:
-        return f"{self.prefix}{kind.value}:{digest(token_key)}"
+        self._keep(client, prefix, pending_ttl)
 
     def add_consumer(self, consumer: Consumer) -> None:
         """Register (or replace) a consumer, keyed by ``consumer.key`` (RFC 5849 §1.1)."""
@@ -153,8 +185,7 @@ class RedisCredentialStore:
 
     def consumer(self, key: str) -> Consumer | None:
         """The consumer with this key, or ``None`` (§3.2)."""
-        found = fields_of(self.client.hgetall(self._consumer_key(key)))
-        return consumer_from(found) if found.get("key") == key else None
+        return self._consumer_in(self.client.hgetall(self._consumer_key(key)), key)
 
     def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
         """Record a ``kind`` token issued to ``consumer_key`` (§2.1, §2.3); request tokens
@@ -175,10 +206,8 @@ class RedisCredentialStore:
 
     def token(self, consumer_key: str, token_key: str, kind: TokenKind) -> Token | None:
         """The ``kind`` token ``token_key`` of ``consumer_key``, or ``None`` (§3.2)."""
-        found = fields_of(self.client.hgetall(self._token_key(token_key, kind)))
-        if found.get("consumer") != consumer_key or found.get("key") != token_key:
-            return None
-        return token_from(found)
+        found = self.client.hgetall(self._token_key(token_key, kind))
+        return self._token_in(found, consumer_key, token_key)
 
     def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
         """Forget a token; ``True`` only for the one caller that removed it (single use, §2.3)."""
@@ -195,10 +224,8 @@ class RedisCredentialStore:
 
     def pending(self, token_key: str) -> TemporaryCredentials | None:
         """The pending record of request token ``token_key``, or ``None`` (§2.2)."""
-        found = fields_of(self.client.hgetall(self._token_key(token_key, TokenKind.REQUEST)))
-        if found.get("key") != token_key or "callback" not in found:
-            return None
-        return temporary_from(found)[0]
+        found = self.client.hgetall(self._token_key(token_key, TokenKind.REQUEST))
+        return self._pending_in(found, token_key)
 
     def authorize_pending(
         self, token_key: str, verifier: str, owner: Pairs
@@ -215,9 +242,7 @@ class RedisCredentialStore:
             pipe.hgetall(key)
             pipe.delete(key)
             found, deleted = pipe.execute()
-        if deleted != 1 or "callback" not in (fields := fields_of(found)):
-            return None
-        return temporary_from(fields)
+        return self._taken(found, deleted)
 
     def __repr__(self) -> str:
         return f"RedisCredentialStore(prefix={self.prefix!r}, pending_ttl={self.pending_ttl})"

@@ -16,8 +16,8 @@ from oauthcore.records import Pairs
 
 from .._extras import missing_extra
 from ._fields import (
+    DEFAULT_PENDING_TTL,
     consumer_fields,
-    consumer_from,
     digest,
     expiry,
     pairs_text,
@@ -25,9 +25,8 @@ from ._fields import (
     temporary_fields,
     temporary_from,
     token_fields,
-    token_from,
 )
-from .redis import AUTHORIZE_SCRIPT, DEFAULT_PENDING_TTL, REMOVE_SCRIPT, check_ttl, fields_of
+from .redis import _RedisRecords, fields_of
 
 if TYPE_CHECKING:
     import redis.asyncio
@@ -74,7 +73,7 @@ class AsyncRedisNonceStore:
         return f"AsyncRedisNonceStore(window={self.window}, ttl={self.ttl}, prefix={self.prefix!r})"
 
 
-class AsyncRedisCredentialStore:
+class AsyncRedisCredentialStore(_RedisRecords):
     """An ``AsyncTokenStore`` and ``AsyncPendingStore`` in Redis (RFC 5849 §2).
 
     The same records and guarantees as ``RedisCredentialStore``, awaited.
@@ -88,16 +87,7 @@ class AsyncRedisCredentialStore:
         pending_ttl: int = DEFAULT_PENDING_TTL,
     ) -> None:
         self.client = client
-        self.prefix = prefix
-        self.pending_ttl = check_ttl("pending_ttl", pending_ttl)
-        self._authorize = client.register_script(AUTHORIZE_SCRIPT)
-        self._remove = client.register_script(REMOVE_SCRIPT)
-
-    def _consumer_key(self, key: str) -> str:
-        return f"{self.prefix}consumer:{digest(key)}"
-
-    def _token_key(self, token_key: str, kind: TokenKind) -> str:
-        return f"{self.prefix}{kind.value}:{digest(token_key)}"
+        self._keep(client, prefix, pending_ttl)
 
     async def _write(self, key: str, fields: dict[str, str], expires: bool) -> None:
         async with self.client.pipeline(transaction=True) as pipe:
@@ -114,8 +104,7 @@ class AsyncRedisCredentialStore:
 
     async def consumer(self, key: str) -> Consumer | None:
         """The consumer with this key, or ``None`` (§3.2)."""
-        found = fields_of(await self.client.hgetall(self._consumer_key(key)))
-        return consumer_from(found) if found.get("key") == key else None
+        return self._consumer_in(await self.client.hgetall(self._consumer_key(key)), key)
 
     async def add_token(self, consumer_key: str, token: Token, kind: TokenKind) -> None:
         """Record a ``kind`` token issued to ``consumer_key`` (§2.1, §2.3)."""
@@ -126,10 +115,8 @@ class AsyncRedisCredentialStore:
 
     async def token(self, consumer_key: str, token_key: str, kind: TokenKind) -> Token | None:
         """The ``kind`` token ``token_key`` of ``consumer_key``, or ``None`` (§3.2)."""
-        found = fields_of(await self.client.hgetall(self._token_key(token_key, kind)))
-        if found.get("consumer") != consumer_key or found.get("key") != token_key:
-            return None
-        return token_from(found)
+        found = await self.client.hgetall(self._token_key(token_key, kind))
+        return self._token_in(found, consumer_key, token_key)
 
     async def remove_token(self, consumer_key: str, token_key: str, kind: TokenKind) -> bool:
         """Forget a token; ``True`` only for the one caller that removed it (single use, §2.3)."""
@@ -146,11 +133,8 @@ class AsyncRedisCredentialStore:
 
     async def pending(self, token_key: str) -> TemporaryCredentials | None:
         """The pending record of request token ``token_key``, or ``None`` (§2.2)."""
-        key = self._token_key(token_key, TokenKind.REQUEST)
-        found = fields_of(await self.client.hgetall(key))
-        if found.get("key") != token_key or "callback" not in found:
-            return None
-        return temporary_from(found)[0]
+        found = await self.client.hgetall(self._token_key(token_key, TokenKind.REQUEST))
+        return self._pending_in(found, token_key)
 
     async def authorize_pending(
         self, token_key: str, verifier: str, owner: Pairs
@@ -167,9 +151,7 @@ class AsyncRedisCredentialStore:
             pipe.hgetall(key)
             pipe.delete(key)
             found, deleted = await pipe.execute()
-        if deleted != 1 or "callback" not in (fields := fields_of(found)):
-            return None
-        return temporary_from(fields)
+        return self._taken(found, deleted)
 
     def __repr__(self) -> str:
         return f"AsyncRedisCredentialStore(prefix={self.prefix!r}, pending_ttl={self.pending_ttl})"

@@ -46,6 +46,8 @@ from oauthcore.provider import TemporaryCredentials
 from oauthcore.records import Pairs
 
 from ._fields import (
+    DEFAULT_PENDING_TTL,
+    check_ttl,
     consumer_fields,
     consumer_from,
     digest,
@@ -57,7 +59,6 @@ from ._fields import (
     token_fields,
     token_from,
 )
-from .redis import DEFAULT_PENDING_TTL, check_ttl
 
 __all__ = ["METADATA", "SqlCredentialStore", "SqlNonceStore", "create_tables"]
 
