@@ -186,9 +186,13 @@ class ClientBase(Generic[TransportT]):
         request = build_request(
             method, url, params=params, data=data, body=body, json=json, headers=headers
         )
+        return self._call(request, self._signer)
+
+    def _call(self, request: Request, signer: Signer) -> ResilientFlow:
+        # The call with this client's resilience and redirect options (§3.3, §3.5).
         return call_flow(
             request,
-            self._signer,
+            signer,
             clock_skew=self.clock_skew,
             retry=self.retry,
             session=self.session,
@@ -227,17 +231,7 @@ class ClientBase(Generic[TransportT]):
         replaced = {"content-length", "transfer-encoding", *(k.lower() for k, _ in upload.headers)}
         kept = tuple(pair for pair in request.headers if pair[0].lower() not in replaced)
         request = Request(request.method, request.url, (*kept, *upload.headers))
-        flow = call_flow(
-            request,
-            evolve(self._signer, stream=upload.signing),
-            clock_skew=self.clock_skew,
-            retry=self.retry,
-            session=self.session,
-            max_redirects=self.max_redirects,
-            cross_origin_credentials=self.cross_origin_credentials,
-            allow_downgrade=self.allow_downgrade,
-        )
-        return flow, upload
+        return self._call(request, evolve(self._signer, stream=upload.signing)), upload
 
     def _request_token_flow(self, url: str, callback: str) -> TokenFlow:
         # A refused timestamp is learnt and the call signed once more; retried only if the
