@@ -8,7 +8,6 @@ A client made without ``transport=`` makes the best one installed and owns it: i
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, Generic, TypeVar
 
 from attrs import Factory, evolve, field, frozen
@@ -20,6 +19,7 @@ from oauthcore.multipart import MultipartBody, MultipartPolicy
 from oauthcore.records import HeadersLike, PairsLike
 
 from .adapters._limits import check_deadline
+from .base import send_takes
 from .errors import DeadlineExceeded
 from .flow import DEFAULT_MAX_REDIRECTS, Signer, build_request, check_max_redirects
 from .resilience import (
@@ -41,14 +41,7 @@ TransportT = TypeVar("TransportT")
 
 def takes_deadline(transport: object) -> bool:
     """Whether ``transport.send`` takes ``deadline`` (seconds for the call), as shipped ones do."""
-    try:
-        # Looked up before the transport is validated: a missing send is refused just after.
-        send: Any = getattr(transport, "send", None)
-        parameters = inspect.signature(send).parameters
-    except (TypeError, ValueError):
-        return False
-    found = parameters.get("deadline")
-    return found is not None and found.kind in (found.KEYWORD_ONLY, found.POSITIONAL_OR_KEYWORD)
+    return send_takes(transport, "deadline")
 
 
 def chain_late(request: Request, seconds: float) -> DeadlineExceeded:

@@ -9,6 +9,7 @@ error classes live in ``transports.errors`` and are re-exported here.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Iterable
@@ -49,6 +50,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "redact_url",
+    "send_takes",
 ]
 
 DEFAULT_TIMEOUT = 30.0
@@ -259,3 +261,16 @@ class AsyncBaseTransport:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def send_takes(transport: object, name: str) -> bool:
+    """Whether ``transport.send`` takes the keyword argument ``name`` (``deadline``, ``stream``):
+    an optional part of the transport protocol (§3.5) that shipped transports implement."""
+    try:
+        # Looked up before the transport is validated: a missing send is refused later.
+        send: Any = getattr(transport, "send", None)
+        parameters = inspect.signature(send).parameters
+    except (TypeError, ValueError):
+        return False
+    found = parameters.get(name)
+    return found is not None and found.kind in (found.KEYWORD_ONLY, found.POSITIONAL_OR_KEYWORD)

@@ -24,7 +24,6 @@ Body Hash §3.1).
 
 from __future__ import annotations
 
-import inspect
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
@@ -37,7 +36,7 @@ from oauthcore.methods import SignatureMethod
 from oauthcore.multipart import MultipartBody, MultipartPolicy
 from oauthcore.records import Pairs
 
-from .base import AsyncTransport, Response, Transport
+from .base import AsyncTransport, Response, Transport, send_takes
 
 __all__ = [
     "SPOOL_IN_MEMORY",
@@ -132,11 +131,7 @@ def spool(chunks: Iterable[bytes]) -> tempfile.SpooledTemporaryFile[bytes]:
 
 def takes_stream(transport: object) -> bool:
     """Whether ``transport.send`` takes ``stream`` (a ``StreamedBody``, RFC 9112 §6.2-§7.1)."""
-    try:
-        send: Any = getattr(transport, "send", None)
-        return "stream" in inspect.signature(send).parameters
-    except (TypeError, ValueError):
-        return False
+    return send_takes(transport, "stream")
 
 
 def _once_message() -> str:
