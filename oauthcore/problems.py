@@ -17,6 +17,7 @@ from .errors import OAuthError, ParameterAbsent, ParameterRejected, TimestampRef
 from .header import parse_authorization, render_authorization
 
 __all__ = [
+    "BASE_STRING_FIELD",
     "FORM_CONTENT_TYPE",
     "MAX_PROBLEM_REPORT",
     "ProblemResponse",
@@ -26,6 +27,10 @@ __all__ = [
     "read_problem_report",
     "www_authenticate",
 ]
+
+BASE_STRING_FIELD = "oauth_signature_base_string"
+"""The problem report field a provider in development mode puts its base string in (§3.4.1),
+for the client to compare with its own (``oauthcore.diagnosis``)."""
 
 MAX_PROBLEM_REPORT = 16 * 1024
 """The longest problem report body or challenge ``read_problem_report`` reads, in bytes (in
@@ -53,7 +58,7 @@ def problem_pairs(
     """The Problem Reporting fields of ``error``, decoded, ``oauth_problem`` first (§3.2).
 
     A ``base_string`` (development mode only, see ``VerifyPolicy.reveal_base_string``) is
-    added last as ``oauth_signature_base_string`` (§3.4.1).
+    added last as ``BASE_STRING_FIELD``, ``oauth_signature_base_string`` (§3.4.1).
     """
     pairs = [("oauth_problem", error.problem)]
     if error.parameter is not None:
@@ -69,7 +74,7 @@ def problem_pairs(
     if advice:
         pairs.append(("oauth_problem_advice", error.message))
     if base_string is not None:
-        pairs.append(("oauth_signature_base_string", base_string))
+        pairs.append((BASE_STRING_FIELD, base_string))
     return pairs
 
 
