@@ -50,6 +50,7 @@ __all__ = [
     "as_signed_form",
     "make_boundary",
     "sign_multipart",
+    "sign_text_fields",
     "verify_multipart",
 ]
 
@@ -205,6 +206,20 @@ def as_signed_form(request: Request, text_fields: PairsLike) -> Request:
     )
 
 
+def sign_text_fields(
+    request: Request, text_fields: PairsLike, sign_form: Callable[[Request], Request]
+) -> Request:
+    """``request`` signed as ``TEXT_FIELDS`` says: its text fields as a form body (§3.4.1.3.1).
+
+    ``sign_form`` signs the ``as_signed_form`` view; of what it returns only the ``Authorization``
+    header and the URL (which carries the parameters with ``Placement.QUERY``) are kept: the
+    request sent keeps its own headers, the multipart ``Content-Type`` among them, and no body.
+    """
+    form = sign_form(as_signed_form(request, text_fields))
+    added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
+    return Request(request.method, form.url, (*request.headers, *added))
+
+
 def _policy(value: object) -> MultipartPolicy:
     if not isinstance(value, MultipartPolicy):
         raise TypeError(f"multipart must be a MultipartPolicy, not {value!r}")
@@ -253,9 +268,12 @@ def sign_multipart(
     if policy is MultipartPolicy.NONE:
         return sign(base, consumer, token, method, body_hash=False, **options), body
     if policy is MultipartPolicy.TEXT_FIELDS:
-        form = sign(as_signed_form(base, body.text_fields), consumer, token, method, **options)
-        added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
-        return Request(base.method, form.url, (*base.headers, *added)), body
+        signed = sign_text_fields(
+            base,
+            body.text_fields,
+            lambda form: sign(form, consumer, token, method, **options),
+        )
+        return signed, body
     algorithm = method.body_hash_algorithm
     if algorithm is None:
         raise ValueError(f"{method.name} has no body hash; MultipartPolicy.BODY_HASH needs one")
