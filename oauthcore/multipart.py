@@ -29,7 +29,6 @@ from attrs import field, frozen
 
 from .bodies import CHUNK_SIZE, BodySource, HashedBody, rereadable
 from .credentials import TokenKind
-from .encoding import FORM_CONTENT_TYPE, encode_form
 from .methods import HMAC_SHA1, SignatureMethod
 from .policy import DEFAULT_POLICY, VerifyPolicy
 from .records import Consumer, Pairs, PairsLike, Request, Token, to_pairs
@@ -200,10 +199,7 @@ def as_signed_form(request: Request, text_fields: PairsLike) -> Request:
     """
     pairs = to_pairs(text_fields, "text_fields")
     headers = tuple((k, v) for k, v in request.headers if k.lower() != "content-type")
-    body = encode_form(pairs).encode("ascii")
-    return Request(
-        request.method, request.url, (*headers, ("Content-Type", FORM_CONTENT_TYPE)), body
-    )
+    return Request.build(request.method, request.url, data=pairs, headers=headers)
 
 
 def sign_text_fields(
