@@ -247,18 +247,17 @@ def _body_hash_parameter(
 
 def _streamed_hash(request: Request, digest: object, algorithm: str) -> str:
     """The hash of a body streamed apart from ``request`` (Body Hash §3.1): a ``BodyDigest``."""
-    from .bodies import BodyDigest
+    from .bodies import _streamed_digest
 
-    if not isinstance(digest, BodyDigest):
-        raise TypeError(
-            f"body_hash must be None, a bool or an oauthcore.bodies.BodyDigest, not {digest!r}"
-        )
-    if request.body:
-        raise ValueError(
-            "body_hash=BodyDigest is for a body streamed apart from the Request, but this"
-            " request carries its body: use body_hash=True, or a Request without a body"
-        )
-    return digest.value(algorithm)
+    checked = _streamed_digest(
+        request.body,
+        digest,
+        "body_hash",
+        accepted="None, a bool or an oauthcore.bodies.BodyDigest",
+        carried="body_hash=BodyDigest is for a body streamed apart from the Request, but this"
+        " request carries its body: use body_hash=True, or a Request without a body",
+    )
+    return checked.value(algorithm)
 
 
 def _base_string(
