@@ -113,9 +113,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         warn(str(error))
         return 2
-    policy = VerifyPolicy(reveal_base_string=args.reveal_base_string)
-    if args.reveal_base_string:
-        warn("development mode: 401 replies show the base string of each refused request")
+    policy = _policy(args)
     provider = DemoProvider(policy=policy, stores=stores)
     server = provider.make_server(args.host, args.port, log=None if args.quiet else log)
     _banner(Endpoints.at(server_url(server)))
@@ -143,12 +141,22 @@ def _run_workers(args: argparse.Namespace) -> int:
     if not stores.shared:
         warn("several workers need a shared --store: redis://, sqlite:/// or postgresql://")
         return 2
+    policy = _policy(args)
     host = f"[{args.host}]" if ":" in args.host else args.host
     _banner(Endpoints.at(f"http://{host}:{args.port}"))
     serve_workers(
-        args.store, gunicorn_options(args.host, args.port, args.workers, quiet=args.quiet)
+        args.store,
+        gunicorn_options(args.host, args.port, args.workers, quiet=args.quiet),
+        policy=policy,
     )
     return 0
+
+
+def _policy(args: argparse.Namespace) -> VerifyPolicy:
+    """The provider's policy (§3.2): development mode when ``--reveal-base-string``, said so."""
+    if args.reveal_base_string:
+        warn("development mode: 401 replies show the base string of each refused request")
+    return VerifyPolicy(reveal_base_string=args.reveal_base_string)
 
 
 def _banner(endpoints: Endpoints) -> None:
