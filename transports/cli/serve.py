@@ -9,7 +9,7 @@ import sys
 from oauthcore import VerifyPolicy
 
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, server_url
-from ..stores.urls import open_stores
+from ..stores.urls import Stores, open_stores
 from .common import warn
 from .workers import gunicorn_options, serve_workers
 
@@ -108,10 +108,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.workers > 1:
         return _run_workers(args)
-    try:
-        stores = open_stores(args.store)
-    except ValueError as error:
-        warn(str(error))
+    stores = _open_stores(args)
+    if stores is None:
         return 2
     policy = _policy(args)
     provider = DemoProvider(policy=policy, stores=stores)
@@ -132,10 +130,8 @@ def _run_workers(args: argparse.Namespace) -> int:
         warn("several workers need a port chosen with --port")
         return 2
     # Opened once here: a bad URL or a missing extra is told now, not by each worker.
-    try:
-        stores = open_stores(args.store)
-    except ValueError as error:
-        warn(str(error))
+    stores = _open_stores(args)
+    if stores is None:
         return 2
     stores.close()
     if not stores.shared:
@@ -150,6 +146,15 @@ def _run_workers(args: argparse.Namespace) -> int:
         policy=policy,
     )
     return 0
+
+
+def _open_stores(args: argparse.Namespace) -> Stores | None:
+    """The stores ``--store`` names; ``None`` once a URL it cannot open is told (§2)."""
+    try:
+        return open_stores(args.store)
+    except ValueError as error:
+        warn(str(error))
+        return None
 
 
 def _policy(args: argparse.Namespace) -> VerifyPolicy:
