@@ -113,6 +113,22 @@ class BodyDigest:
         )
 
 
+def _streamed_digest(
+    body: bytes, digest: object, argument: str, *, accepted: str, carried: str
+) -> BodyDigest:
+    """``digest``, checked as the hash of a body streamed apart from a request (Body Hash §3.1).
+
+    ``argument`` names the argument it came in (``body_hash`` for ``sign``, ``body_digest`` for
+    ``check``/``verify``): ``TypeError`` saying it must be ``accepted`` when it is no
+    ``BodyDigest``; ``ValueError(carried)`` when the request also carries a ``body``.
+    """
+    if not isinstance(digest, BodyDigest):
+        raise TypeError(f"{argument} must be {accepted}, not {digest!r}")
+    if body:
+        raise ValueError(carried)
+    return digest
+
+
 class _Hashers:
     """One running hash per algorithm, fed chunk by chunk."""
 

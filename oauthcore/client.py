@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .encoding import append_query, decode_form
 from .errors import ClientError, ParameterRejected
+from .problems import read_problem_report
 from .records import Token
 from .redaction import mask_form, preview
 
@@ -57,14 +58,7 @@ class AuthorizationResponseError(ClientError, ValueError):
 
 
 def _problem(body: str) -> str | None:
-    try:
-        pairs = decode_form(body)
-    except ParameterRejected:
-        return None
-    for name, value in pairs:
-        if name == "oauth_problem":
-            return value
-    return None
+    return read_problem_report(body).get("oauth_problem")
 
 
 def _text(body: bytes | str) -> str:

@@ -29,6 +29,7 @@ from attrs import field, frozen
 from .base_string import signature_base
 from .errors import SignatureInvalid
 from .policy import VerifyPolicy
+from .problems import BASE_STRING_FIELD
 from .records import Request
 from .redaction import SECRET_NAMES
 from .redaction import preview as _preview
@@ -45,9 +46,6 @@ __all__ = [
     "revealed_base_string",
     "split_base_string",
 ]
-
-BASE_STRING_FIELD = "oauth_signature_base_string"
-"""The problem report field a provider in development mode puts its base string in (§3.4.1)."""
 
 
 class Component(enum.Enum):

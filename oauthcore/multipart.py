@@ -29,7 +29,6 @@ from attrs import field, frozen
 
 from .bodies import CHUNK_SIZE, BodySource, HashedBody, rereadable
 from .credentials import TokenKind
-from .encoding import FORM_CONTENT_TYPE, encode_form
 from .methods import HMAC_SHA1, SignatureMethod
 from .policy import DEFAULT_POLICY, VerifyPolicy
 from .records import Consumer, Pairs, PairsLike, Request, Token, to_pairs
@@ -50,6 +49,7 @@ __all__ = [
     "as_signed_form",
     "make_boundary",
     "sign_multipart",
+    "sign_text_fields",
     "verify_multipart",
 ]
 
@@ -199,10 +199,21 @@ def as_signed_form(request: Request, text_fields: PairsLike) -> Request:
     """
     pairs = to_pairs(text_fields, "text_fields")
     headers = tuple((k, v) for k, v in request.headers if k.lower() != "content-type")
-    body = encode_form(pairs).encode("ascii")
-    return Request(
-        request.method, request.url, (*headers, ("Content-Type", FORM_CONTENT_TYPE)), body
-    )
+    return Request.build(request.method, request.url, data=pairs, headers=headers)
+
+
+def sign_text_fields(
+    request: Request, text_fields: PairsLike, sign_form: Callable[[Request], Request]
+) -> Request:
+    """``request`` signed as ``TEXT_FIELDS`` says: its text fields as a form body (§3.4.1.3.1).
+
+    ``sign_form`` signs the ``as_signed_form`` view; of what it returns only the ``Authorization``
+    header and the URL (which carries the parameters with ``Placement.QUERY``) are kept: the
+    request sent keeps its own headers, the multipart ``Content-Type`` among them, and no body.
+    """
+    form = sign_form(as_signed_form(request, text_fields))
+    added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
+    return Request(request.method, form.url, (*request.headers, *added))
 
 
 def _policy(value: object) -> MultipartPolicy:
@@ -253,9 +264,12 @@ def sign_multipart(
     if policy is MultipartPolicy.NONE:
         return sign(base, consumer, token, method, body_hash=False, **options), body
     if policy is MultipartPolicy.TEXT_FIELDS:
-        form = sign(as_signed_form(base, body.text_fields), consumer, token, method, **options)
-        added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
-        return Request(base.method, form.url, (*base.headers, *added)), body
+        signed = sign_text_fields(
+            base,
+            body.text_fields,
+            lambda form: sign(form, consumer, token, method, **options),
+        )
+        return signed, body
     algorithm = method.body_hash_algorithm
     if algorithm is None:
         raise ValueError(f"{method.name} has no body hash; MultipartPolicy.BODY_HASH needs one")

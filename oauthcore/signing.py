@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import time
 from binascii import b2a_base64
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from typing import TYPE_CHECKING, NoReturn
 
 from .base_string import assemble_encoded, body_text, encoded_form_items, encoded_parameters
@@ -126,12 +126,8 @@ def sign(
         nonce=nonce,
         timestamp=timestamp,
         version=version,
+        session_handle=session_handle,
     )
-    if session_handle is not None:
-        # Kept sorted, as _protocol_parameters builds the list (§3.4.1.3.2).
-        insort(
-            oauth, ("oauth_session_handle", percent_encode(_text("session_handle", session_handle)))
-        )
     base = _base_string(request, is_form, items, oauth)
     oauth.append(("oauth_signature", percent_encode(method.sign(base, consumer, token))))
     return _place(request, oauth, placement, realm)
@@ -205,6 +201,7 @@ def _protocol_parameters(
     nonce: str | None,
     timestamp: int | str | None,
     version: bool,
+    session_handle: str | None,
 ) -> list[tuple[str, str]]:
     """Every ``oauth_*`` parameter but the signature, encoded, in sorted order (RFC 5849 §3.1)."""
     # Encoded once, and sorted by construction: the names are fixed and unreserved.
@@ -215,6 +212,9 @@ def _protocol_parameters(
     # A drawn nonce is URL-safe base64, unreserved already (§3.6): only a given one is encoded.
     nonce = make_nonce() if nonce is None else percent_encode(_text("nonce", nonce))
     oauth.append(("oauth_nonce", nonce))
+    if session_handle is not None:
+        handle = percent_encode(_text("session_handle", session_handle))
+        oauth.append(("oauth_session_handle", handle))
     oauth.append(("oauth_signature_method", percent_encode(method.name)))
     timestamp_text = make_timestamp() if timestamp is None else _timestamp_text(timestamp)
     oauth.append(("oauth_timestamp", timestamp_text))
@@ -247,18 +247,17 @@ def _body_hash_parameter(
 
 def _streamed_hash(request: Request, digest: object, algorithm: str) -> str:
     """The hash of a body streamed apart from ``request`` (Body Hash §3.1): a ``BodyDigest``."""
-    from .bodies import BodyDigest
+    from .bodies import _streamed_digest
 
-    if not isinstance(digest, BodyDigest):
-        raise TypeError(
-            f"body_hash must be None, a bool or an oauthcore.bodies.BodyDigest, not {digest!r}"
-        )
-    if request.body:
-        raise ValueError(
-            "body_hash=BodyDigest is for a body streamed apart from the Request, but this"
-            " request carries its body: use body_hash=True, or a Request without a body"
-        )
-    return digest.value(algorithm)
+    checked = _streamed_digest(
+        request.body,
+        digest,
+        "body_hash",
+        accepted="None, a bool or an oauthcore.bodies.BodyDigest",
+        carried="body_hash=BodyDigest is for a body streamed apart from the Request, but this"
+        " request carries its body: use body_hash=True, or a Request without a body",
+    )
+    return checked.value(algorithm)
 
 
 def _base_string(

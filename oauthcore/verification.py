@@ -439,14 +439,13 @@ def verify(
 
 def _check_body_digest(request: Request, body_digest: object) -> None:
     """A streamed body's digest goes with a request made without its body (Body Hash §3.2)."""
-    from .bodies import BodyDigest
+    from .bodies import _streamed_digest
 
-    if not isinstance(body_digest, BodyDigest):
-        raise TypeError(
-            f"body_digest must be an oauthcore.bodies.BodyDigest or None, not {body_digest!r}"
-        )
-    if request.body:
-        raise ValueError(
-            "body_digest is the hash of a body read as a stream, but this request carries its"
-            " body: give one or the other"
-        )
+    _streamed_digest(
+        request.body,
+        body_digest,
+        "body_digest",
+        accepted="an oauthcore.bodies.BodyDigest or None",
+        carried="body_digest is the hash of a body read as a stream, but this request carries its"
+        " body: give one or the other",
+    )

@@ -42,7 +42,7 @@ from oauthcore.bodies import BodyDigest
 from oauthcore.client import parse_token_response
 from oauthcore.encoding import decode_form
 from oauthcore.methods import SignatureMethod
-from oauthcore.multipart import as_signed_form
+from oauthcore.multipart import sign_text_fields
 from oauthcore.records import HeadersLike, PairsLike
 
 from .base import Response, redact_url
@@ -193,11 +193,11 @@ class Signer:
             if stream.text_fields is not None:
                 # MultipartPolicy.TEXT_FIELDS: the text fields are signed as a form would be;
                 # the request keeps its multipart headers and gains the signature (§3.4.1.3.1).
-                form = self._sign(
-                    as_signed_form(request, stream.text_fields), placement, None, timestamp
+                return sign_text_fields(
+                    request,
+                    stream.text_fields,
+                    lambda form: self._sign(form, placement, None, timestamp),
                 )
-                added = tuple(pair for pair in form.headers if pair[0] == "Authorization")
-                return Request(request.method, form.url, (*request.headers, *added))
             body_hash = stream.body_hash
         return self._sign(request, placement, body_hash, timestamp)
 

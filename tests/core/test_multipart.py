@@ -46,6 +46,7 @@ from oauthcore.multipart import (
     as_signed_form,
     make_boundary,
     sign_multipart,
+    sign_text_fields,
     verify_multipart,
 )
 from oauthcore.policy import DEFAULT_POLICY
@@ -302,6 +303,29 @@ def test_text_fields_sign_as_a_form_would(consumer: Consumer) -> None:
         timestamp=1,
     )
     assert signed.header("Authorization") == form.header("Authorization")
+
+
+def test_sign_text_fields_keeps_the_request_and_adds_what_signs_it(consumer: Consumer) -> None:
+    body = _body()
+    unsigned = Request("POST", URL, (("Content-Type", body.content_type), ("X-Trace", "1")))
+    seen: list[Request] = []
+
+    def by_query(form: Request) -> Request:
+        seen.append(form)
+        return sign(form, consumer, TOKEN, placement=Placement.QUERY, nonce="n", timestamp=1)
+
+    signed = sign_text_fields(unsigned, body.text_fields, by_query)
+    assert seen == [as_signed_form(unsigned, body.text_fields)]
+    # The parameters ride in the URL; the multipart headers stay, the form body is not sent.
+    assert signed.url == by_query(seen[0]).url
+    assert signed.headers == unsigned.headers
+    assert signed.body == b""
+    in_header = sign_text_fields(
+        unsigned, body.text_fields, lambda form: sign(form, consumer, TOKEN, nonce="n", timestamp=1)
+    )
+    assert in_header.url == URL
+    assert in_header.headers[:-1] == unsigned.headers
+    assert in_header.headers[-1][0] == "Authorization"
 
 
 def _verify(

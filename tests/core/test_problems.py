@@ -19,7 +19,7 @@ from oauthcore import (
     VerifierInvalid,
     VersionRejected,
 )
-from oauthcore.problems import problem_pairs
+from oauthcore.problems import MAX_PROBLEM_REPORT, problem_pairs, read_problem_report
 from oauthcore.provider import ProblemResponse, problem_body, problem_response, www_authenticate
 
 
@@ -91,3 +91,72 @@ def test_advice_is_encoded_once() -> None:
     body = problem_body(SignatureInvalid("a&b=c d §"))
     assert body == b"oauth_problem=signature_invalid&oauth_problem_advice=a%26b%3Dc%20d%20%C2%A7"
     assert fields(body)["oauth_problem_advice"] == "a&b=c d §"
+
+
+def test_a_report_is_read_from_the_form_body() -> None:
+    body = problem_body(TimestampRefused("too old", acceptable=(1, 3)))
+    assert read_problem_report(body) == {
+        "oauth_problem": "timestamp_refused",
+        "oauth_acceptable_timestamps": "1-3",
+        "oauth_problem_advice": "too old",
+    }
+    # The body wins over the challenge when it holds a report.
+    assert read_problem_report(body, 'OAuth oauth_problem="nonce_used"')["oauth_problem"] == (
+        "timestamp_refused"
+    )
+
+
+def test_text_is_read_as_it_is() -> None:
+    assert read_problem_report(
+        "oauth_problem=signature_invalid&oauth_problem_advice=a%20%C2%A7"
+    ) == {
+        "oauth_problem": "signature_invalid",
+        "oauth_problem_advice": "a §",
+    }
+    assert read_problem_report("oauth_problem=x&oauth_problem=y") == {"oauth_problem": "y"}
+
+
+def test_without_a_report_in_the_body_the_challenge_is_read() -> None:
+    challenge = (
+        'OAuth realm="api", oauth_problem="timestamp_refused", oauth_acceptable_timestamps="1-3"'
+    )
+    expected = {"oauth_problem": "timestamp_refused", "oauth_acceptable_timestamps": "1-3"}
+    assert read_problem_report(b"<html>refused</html>", challenge) == expected
+    assert read_problem_report(b"error=x", challenge) == expected
+    assert read_problem_report(b"%ff=oauth_problem", challenge) == expected
+    # A challenge's parameters are returned whatever they are, its realm left out.
+    assert read_problem_report(b"", 'OAuth realm="api"') == {}
+    assert read_problem_report(b"", 'OAuth oauth_error="x"') == {"oauth_error": "x"}
+
+
+def test_neither_a_report_nor_a_challenge_is_nothing() -> None:
+    assert read_problem_report(b"") == {}
+    assert read_problem_report(b"oauth_token=t&oauth_token_secret=s") == {}
+    assert read_problem_report(b"oauth_problem=x%ff") == {}
+    assert read_problem_report(b"refused", 'Basic realm="api"') == {}
+    assert read_problem_report(b"refused", 'OAuth oauth_problem="unterminated') == {}
+
+
+def test_a_body_or_challenge_over_the_cap_is_not_read() -> None:
+    report = b"oauth_problem=signature_invalid&oauth_problem_advice="
+    fits = report + b"a" * (MAX_PROBLEM_REPORT - len(report))
+    assert read_problem_report(fits)["oauth_problem"] == "signature_invalid"
+    assert read_problem_report(fits + b"a") == {}
+    assert read_problem_report(fits.decode("ascii") + "a") == {}
+    challenge = 'OAuth oauth_problem="nonce_used", oauth_problem_advice="'
+    fits_challenge = challenge + "a" * (MAX_PROBLEM_REPORT - len(challenge) - 1) + '"'
+    assert read_problem_report(b"", fits_challenge)["oauth_problem"] == "nonce_used"
+    assert read_problem_report(b"", fits_challenge[:-1] + 'a"') == {}
+    # An oversized body still lets the challenge speak.
+    assert read_problem_report(fits + b"a", 'OAuth oauth_problem="nonce_used"') == {
+        "oauth_problem": "nonce_used"
+    }
+
+
+def test_bytes_that_are_not_utf8_are_not_a_report() -> None:
+    assert read_problem_report(b"oauth_problem=signature_invalid\xff") == {}
+    assert read_problem_report("oauth_problem=signature_invalid&oauth_problem_advice=\xff") == {
+        "oauth_problem": "signature_invalid",
+        "oauth_problem_advice": "\xff",
+    }
+    assert read_problem_report("oauth_problem=caf\u00e9".encode()) == {"oauth_problem": "café"}

@@ -8,13 +8,10 @@ Everything shown comes from the network, so it is cut short and stripped of cont
 
 from __future__ import annotations
 
-from oauthcore import OAuthError
-from oauthcore.encoding import decode_form
+from oauthcore.problems import read_problem_report
 
 __all__ = ["HINTS", "describe"]
 
-# A report is a few short fields; a bigger body is a page, not a report, and is not decoded.
-_MAX_REPORT = 16 * 1024
 _SHOWN = 300
 
 HINTS = {
@@ -35,13 +32,7 @@ def _printable(text: str) -> str:
 
 def describe(body: bytes) -> list[str]:
     """The lines that summarize a problem report body (§3.2); none when it is not one."""
-    if len(body) > _MAX_REPORT:
-        return []
-    try:
-        fields = decode_form(body.decode("utf-8"))
-    except (UnicodeDecodeError, OAuthError):
-        return []
-    report = dict(fields)
+    report = read_problem_report(body)
     problem = report.pop("oauth_problem", None)
     if not problem:
         return []

@@ -9,7 +9,7 @@ import sys
 from oauthcore import VerifyPolicy
 
 from ..demo import DEMO_CONSUMER, DemoProvider, Endpoints, server_url
-from ..stores.urls import open_stores
+from ..stores.urls import Stores, open_stores
 from .common import warn
 from .workers import gunicorn_options, serve_workers
 
@@ -108,14 +108,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.workers > 1:
         return _run_workers(args)
-    try:
-        stores = open_stores(args.store)
-    except ValueError as error:
-        warn(str(error))
+    stores = _open_stores(args)
+    if stores is None:
         return 2
-    policy = VerifyPolicy(reveal_base_string=args.reveal_base_string)
-    if args.reveal_base_string:
-        warn("development mode: 401 replies show the base string of each refused request")
+    policy = _policy(args)
     provider = DemoProvider(policy=policy, stores=stores)
     server = provider.make_server(args.host, args.port, log=None if args.quiet else log)
     _banner(Endpoints.at(server_url(server)))
@@ -134,21 +130,38 @@ def _run_workers(args: argparse.Namespace) -> int:
         warn("several workers need a port chosen with --port")
         return 2
     # Opened once here: a bad URL or a missing extra is told now, not by each worker.
-    try:
-        stores = open_stores(args.store)
-    except ValueError as error:
-        warn(str(error))
+    stores = _open_stores(args)
+    if stores is None:
         return 2
     stores.close()
     if not stores.shared:
         warn("several workers need a shared --store: redis://, sqlite:/// or postgresql://")
         return 2
+    policy = _policy(args)
     host = f"[{args.host}]" if ":" in args.host else args.host
     _banner(Endpoints.at(f"http://{host}:{args.port}"))
     serve_workers(
-        args.store, gunicorn_options(args.host, args.port, args.workers, quiet=args.quiet)
+        args.store,
+        gunicorn_options(args.host, args.port, args.workers, quiet=args.quiet),
+        policy=policy,
     )
     return 0
+
+
+def _open_stores(args: argparse.Namespace) -> Stores | None:
+    """The stores ``--store`` names; ``None`` once a URL it cannot open is told (§2)."""
+    try:
+        return open_stores(args.store)
+    except ValueError as error:
+        warn(str(error))
+        return None
+
+
+def _policy(args: argparse.Namespace) -> VerifyPolicy:
+    """The provider's policy (§3.2): development mode when ``--reveal-base-string``, said so."""
+    if args.reveal_base_string:
+        warn("development mode: 401 replies show the base string of each refused request")
+    return VerifyPolicy(reveal_base_string=args.reveal_base_string)
 
 
 def _banner(endpoints: Endpoints) -> None:

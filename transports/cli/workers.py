@@ -12,6 +12,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
+
 from .._extras import missing_extra
 from ..demo import DemoProvider
 from ..stores.urls import open_stores
@@ -22,11 +24,14 @@ __all__ = ["application", "gunicorn_options", "provider_factory", "serve_workers
 _ACCESS_LOG = '%(h)s "%(m)s %(U)s" %(s)s %(b)s'
 
 
-def provider_factory(store: str, csrf_key: bytes) -> Callable[[], DemoProvider]:
-    """What each worker calls after the fork: a provider (§2) over its own store connections."""
+def provider_factory(
+    store: str, csrf_key: bytes, *, policy: VerifyPolicy = DEFAULT_POLICY
+) -> Callable[[], DemoProvider]:
+    """What each worker calls after the fork: a provider (§2) over its own store connections,
+    verifying with ``policy`` (§3.2)."""
 
     def load() -> DemoProvider:
-        return DemoProvider(stores=open_stores(store), csrf_key=csrf_key)
+        return DemoProvider(policy=policy, stores=open_stores(store), csrf_key=csrf_key)
 
     return load
 
@@ -41,16 +46,18 @@ def gunicorn_options(host: str, port: int, workers: int, *, quiet: bool) -> dict
     }
 
 
-def application(store: str, options: dict[str, Any]) -> Any:
+def application(
+    store: str, options: dict[str, Any], *, policy: VerifyPolicy = DEFAULT_POLICY
+) -> Any:
     """The gunicorn application serving a provider (RFC 5849 §2, §3.2) over ``store`` in each
-    worker, ``options`` as its settings. Raises ``ImportError`` naming the ``serve`` extra when
-    gunicorn is not installed.
+    worker, verifying with ``policy``, ``options`` as its settings. Raises ``ImportError`` naming
+    the ``serve`` extra when gunicorn is not installed.
     """
     try:
         from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
     except ImportError as exc:
         raise missing_extra("oauthcore serve --workers", "gunicorn", extra="serve") from exc
-    load = provider_factory(store, secrets.token_bytes(32))
+    load = provider_factory(store, secrets.token_bytes(32), policy=policy)
 
     class Application(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
         def load_config(self) -> None:
@@ -63,10 +70,12 @@ def application(store: str, options: dict[str, Any]) -> Any:
     return Application()
 
 
-def serve_workers(store: str, options: dict[str, Any]) -> None:  # pragma: no cover - see below
+def serve_workers(  # pragma: no cover - see below
+    store: str, options: dict[str, Any], *, policy: VerifyPolicy = DEFAULT_POLICY
+) -> None:
     """Run the gunicorn application until stopped (RFC 5849 §2 served by several processes).
 
     Not run in-process by the tests (it forks and takes over signals): the CLI test runs it in a
     real process; ``application`` is tested in-process.
     """
-    application(store, options).run()
+    application(store, options, policy=policy).run()

@@ -27,7 +27,7 @@ from oauthcore import (
     Request,
     sign,
 )
-from oauthcore.encoding import FORM_CONTENT_TYPE, decode_form, encode_form
+from oauthcore.encoding import decode_form
 from oauthcore.lti import LAUNCH_MESSAGE_TYPE, LaunchContext
 from oauthcore.policy import DEFAULT_POLICY, VerifyPolicy
 
@@ -119,10 +119,7 @@ class DemoLMS:
             ("lis_result_sourcedid", sourcedid),
             *((f"custom_{name}", value) for name, value in custom),
         ]
-        form = Request(
-            "POST", tool_url, [("Content-Type", FORM_CONTENT_TYPE)], encode_form(params).encode()
-        )
-        return sign(form, tool, placement=Placement.BODY)
+        return sign(Request.build("POST", tool_url, data=params), tool, placement=Placement.BODY)
 
     def grade(self, user_id: str, resource_link_id: str = "resource-1") -> float | None:
         """The last score set for a user on a resource link, or ``None`` (LTI 1.1 §6.1)."""

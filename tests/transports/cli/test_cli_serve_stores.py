@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from oauthcore import Token, TokenKind
+from oauthcore import Token, TokenKind, VerifyPolicy
 from tests.databases import free_port
 from tests.transports.stores.test_workers import approve, exchange, request_token
 from transports.cli import main
@@ -82,13 +82,41 @@ def test_serve_with_workers_hands_gunicorn_its_options(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     calls: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(serve_command, "serve_workers", lambda *args: calls.append(args))
+    keywords: list[dict[str, Any]] = []
+
+    def serve_workers(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        keywords.append(kwargs)
+
+    monkeypatch.setattr(serve_command, "serve_workers", serve_workers)
     url = f"sqlite:///{tmp_path / 'provider.db'}"
     assert main(["serve", "--store", url, "--workers", "3", "--port", "8123", "--quiet"]) == 0
     assert calls == [(url, gunicorn_options("127.0.0.1", 8123, 3, quiet=True))]
+    assert keywords == [{"policy": VerifyPolicy()}]
     assert "http://127.0.0.1:8123/oauth/request_token" in capsys.readouterr().out
     assert main(["serve", "--store", url, "--workers", "2", "--port", "8123", "--host", "::1"]) == 0
     assert "http://[::1]:8123/api/me" in capsys.readouterr().out
+
+
+def test_serve_with_workers_keeps_development_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --reveal-base-string reaches every worker's provider, as it does the in-process one.
+    policies: list[VerifyPolicy] = []
+    monkeypatch.setattr(serve_command, "serve_workers", lambda *_, policy: policies.append(policy))
+    url = f"sqlite:///{tmp_path / 'provider.db'}"
+    args = ["serve", "--store", url, "--workers", "2", "--port", "8123", "--reveal-base-string"]
+    assert main(args) == 0
+    assert policies == [VerifyPolicy(reveal_base_string=True)]
+    assert "development mode: 401 replies show the base string" in capsys.readouterr().err
+    app = application(url, gunicorn_options("127.0.0.1", 8124, 2, quiet=True), policy=policies[0])
+    provider = app.load()
+    assert provider.tokens.policy.reveal_base_string
+    assert provider.resource.policy.reveal_base_string
+    provider.stores.close()
+    default = provider_factory(url, b"k" * 32)()
+    assert not default.resource.policy.reveal_base_string
+    default.stores.close()
 
 
 def test_gunicorn_options() -> None:
