@@ -21,9 +21,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from oauthcore import ParameterRejected, Request
-from oauthcore.encoding import decode_form
-from oauthcore.header import parse_authorization
+from oauthcore import Request
+from oauthcore.problems import read_problem_report
 
 from ..base import Response
 from ..flow import Signer
@@ -36,34 +35,14 @@ DATE_TOLERANCE = 60.0
 """Seconds a bare ``401``'s ``Date`` may differ from the client's clock before the clock is
 taken to be the cause (RFC 5849 §3.3; RFC 9110 §6.6.1)."""
 
-# A problem report is a few short fields; a longer body is not one, and is not read.
-_MAX_REPORT = 8192
 # Digits enough for any timestamp until the year 33658; more is not a timestamp.
 _RANGE = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")
 
 
 def problem_report(response: Response) -> dict[str, str]:
     """The OAuth Problem Reporting fields of ``response``, a refusal (RFC 5849 §3.2): its form body,
-    else its challenge.
-
-    The body (``oauth_problem=...&oauth_acceptable_timestamps=...``) is read when it is short
-    form data; else the ``WWW-Authenticate: OAuth ...`` parameters. Anything unreadable: ``{}``.
-    """
-    body = response.body
-    if len(body) <= _MAX_REPORT:
-        try:
-            found = dict(decode_form(body.decode("ascii")))
-        except (UnicodeDecodeError, ParameterRejected):
-            found = {}
-        if "oauth_problem" in found:
-            return found
-    challenge = response.header("WWW-Authenticate")
-    if challenge is not None and len(challenge) <= _MAX_REPORT:
-        try:
-            return dict(parse_authorization(challenge)[1])
-        except ParameterRejected:
-            pass
-    return {}
+    else its challenge; ``oauthcore.problems.read_problem_report`` on the reply."""
+    return read_problem_report(response.body, response.header("WWW-Authenticate"))
 
 
 def server_time(response: Response, report: dict[str, str]) -> int | None:

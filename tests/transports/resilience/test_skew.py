@@ -18,6 +18,7 @@ from oauthcore import Consumer, Request, Token
 from oauthcore.credentials import TokenKind
 from oauthcore.header import parse_authorization
 from oauthcore.parsing import parse
+from oauthcore.problems import MAX_PROBLEM_REPORT as _MAX_REPORT
 from transports import AsyncClient, AsyncHttpxTransport, Client, Response, Urllib3Transport
 from transports.demo import DEMO_CONSUMER, DemoProvider, RunningProvider
 from transports.flow import Signer, drive
@@ -28,7 +29,6 @@ from transports.resilience import (
     problem_report,
     server_time,
 )
-from transports.resilience.skew import _MAX_REPORT
 
 from ...servers import serve
 
