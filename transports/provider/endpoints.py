@@ -164,9 +164,7 @@ class TokenEndpoints:
             temporary = issue_temporary_credentials(
                 result.params, callback_allowed=self.callback_allowed
             )
-        except HTTPProblem as problem:
-            return Reply.text(problem.status, problem.message)
-        except OAuthError as error:
+        except (HTTPProblem, OAuthError) as error:
             return Reply.refusal(error, request, self.policy, self.realm)
         self.pending_store.add_pending(temporary)
         return _credentials_reply(temporary.token)
@@ -202,9 +200,7 @@ class TokenEndpoints:
                 policy=self.policy,
                 consume=lambda: self._take(temporary.token.key, taken),
             )
-        except HTTPProblem as problem:
-            return Reply.text(problem.status, problem.message)
-        except OAuthError as error:
+        except (HTTPProblem, OAuthError) as error:
             return Reply.refusal(error, request, self.policy, self.realm)
         access = evolve(access, extra=taken[0])
         if self.token_lifetime is not None:
