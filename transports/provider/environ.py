@@ -83,7 +83,8 @@ def content_length(environ: WSGIEnvironment) -> int:
     """The body's length from ``CONTENT_LENGTH`` (RFC 3875 §4.1.2), 0 if absent; 400 if it is not
     a number."""
     text = environ.get("CONTENT_LENGTH") or "0"
-    if not text.isdigit():
+    # str.isdigit() alone takes "²" and other non-ASCII digits, which int() refuses or reads.
+    if not (text.isascii() and text.isdigit()):
         raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
     return int(text)
 
