@@ -118,6 +118,7 @@ class OAuthMiddleware:
             return
         if kind != "http":
             raise ValueError(f"OAuthMiddleware cannot protect an ASGI {kind!r} scope")
+        request = None
         try:
             body = await read_body(scope, receive, max_body=self.guard.max_body)
             request = request_from_scope(scope, body, origin=self.origin)
@@ -125,7 +126,7 @@ class OAuthMiddleware:
         except ScopeDisconnected:
             return
         except (HTTPProblem, OAuthError) as error:
-            await send_reply(send, self.guard.refusal(error))
+            await send_reply(send, self.guard.refusal(error, request))
             return
         # A child scope, as ASGI middleware passes on: the server's own dict stays as it was.
         inner = {**scope, VERIFIED_KEY: result}

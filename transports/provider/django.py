@@ -123,19 +123,23 @@ def _response(reply: Reply) -> HttpResponse:
 def check(request: HttpRequest) -> Verified | HttpResponse:
     """Verify ``request`` with the configured guard: the result, or the refusal (§3.2)."""
     guard = configured_guard()
+    oauth_request = None
     try:
-        return guard.verify(_oauth_request(request, guard))
+        oauth_request = _oauth_request(request, guard)
+        return guard.verify(oauth_request)
     except (HTTPProblem, OAuthError) as error:
-        return _response(guard.refusal(error))
+        return _response(guard.refusal(error, oauth_request))
 
 
 async def acheck(request: HttpRequest) -> Verified | HttpResponse:
     """``check`` from a coroutine (§3.2): sync stores run in a worker thread, async ones awaited."""
     guard = configured_guard()
+    oauth_request = None
     try:
-        return await guard.verify_async(_oauth_request(request, guard))
+        oauth_request = _oauth_request(request, guard)
+        return await guard.verify_async(oauth_request)
     except (HTTPProblem, OAuthError) as error:
-        return _response(guard.refusal(error))
+        return _response(guard.refusal(error, oauth_request))
 
 
 def _covered(request: HttpRequest) -> bool:

@@ -137,8 +137,23 @@ class TokenEndpoints:
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         """WSGI app: verify a temporary-credentials request and issue them (RFC 5849 §2.1)."""
+        return self._answer(environ, self.answer_request_token)(start_response)
+
+    def access_token(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """WSGI app: exchange authorized temporary credentials for token credentials (§2.3)."""
+        return self._answer(environ, self.answer_access_token)(start_response)
+
+    def answer_request_token(self, request: Request) -> Reply:
+        """The answer to a temporary-credentials request already read (RFC 5849 §2.1).
+
+        ``request`` is the request as the client signed it (``request_from_environ``,
+        ``request_from_scope``); the ``Reply`` is the credentials, form-encoded, or a refusal:
+        405 for anything but POST, 400/401 with ``WWW-Authenticate`` and a problem report.
+        """
         try:
-            request = self._post(environ)
+            _require_post(request.method)
             result = verify(
                 request,
                 self.credentials,
@@ -149,22 +164,23 @@ class TokenEndpoints:
             temporary = issue_temporary_credentials(
                 result.params, callback_allowed=self.callback_allowed
             )
-        except HTTPProblem as problem:
-            return Reply.text(problem.status, problem.message)(start_response)
-        except OAuthError as error:
-            return Reply.refusal(error, request, self.policy, self.realm)(start_response)
+        except (HTTPProblem, OAuthError) as error:
+            return Reply.refusal(error, request, self.policy, self.realm)
         self.pending_store.add_pending(temporary)
-        return _credentials_reply(temporary.token)(start_response)
+        return _credentials_reply(temporary.token)
 
-    def access_token(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        """WSGI app: exchange authorized temporary credentials for token credentials (§2.3)."""
+    def answer_access_token(self, request: Request) -> Reply:
+        """The answer to a token-credentials request already read (RFC 5849 §2.3).
+
+        As ``answer_request_token``: the token credentials (with a session handle when tokens
+        expire, OAuth Session 1.0 §5.1), a renewed token for ``oauth_session_handle``, or a
+        refusal.
+        """
         try:
-            request = self._post(environ)
+            _require_post(request.method)
             params = parse(request)
             if params.session_handle is not None:
-                return self._renew(request, params)(start_response)
+                return self._renew(request, params)
             token_key = params.token
             temporary = None if token_key is None else self.pending(token_key)
             taken: list[Pairs] = []
@@ -184,16 +200,14 @@ class TokenEndpoints:
                 policy=self.policy,
                 consume=lambda: self._take(temporary.token.key, taken),
             )
-        except HTTPProblem as problem:
-            return Reply.text(problem.status, problem.message)(start_response)
-        except OAuthError as error:
-            return Reply.refusal(error, request, self.policy, self.realm)(start_response)
+        except (HTTPProblem, OAuthError) as error:
+            return Reply.refusal(error, request, self.policy, self.realm)
         access = evolve(access, extra=taken[0])
         if self.token_lifetime is not None:
             session = self.start_session(temporary.consumer_key, access)
-            return _session_reply(session, self.clock())(start_response)
+            return _session_reply(session, self.clock())
         self.credentials.add_token(temporary.consumer_key, access, TokenKind.ACCESS)
-        return _credentials_reply(access)(start_response)
+        return _credentials_reply(access)
 
     def start_session(
         self, consumer_key: str, token: Token | None = None, owner: Iterable[tuple[str, str]] = ()
@@ -276,11 +290,20 @@ class TokenEndpoints:
         taken.append(found[1])
         return True
 
-    def _post(self, environ: WSGIEnvironment) -> Request:
-        if environ["REQUEST_METHOD"] != "POST":
-            # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
-            raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
-        return request_from_environ(environ, max_body=self.max_body, origin=self.origin)
+    def _answer(self, environ: WSGIEnvironment, answer: Callable[[Request], Reply]) -> Reply:
+        """Read a credentials request from ``environ``, then ``answer`` it (RFC 5849 §2)."""
+        try:
+            _require_post(str(environ["REQUEST_METHOD"]))
+            request = request_from_environ(environ, max_body=self.max_body, origin=self.origin)
+        except HTTPProblem as problem:
+            return Reply.text(problem.status, problem.message)
+        return answer(request)
+
+
+def _require_post(method: str) -> None:
+    if method != "POST":
+        # RFC 5849 §2.1 and §2.3 require POST for both credentials requests.
+        raise HTTPProblem(405, "credentials requests must use POST (RFC 5849 §2)")
 
 
 def _session_reply(session: Session, now: float) -> Reply:

@@ -14,8 +14,14 @@ from wsgiref.types import WSGIEnvironment
 
 from oauthcore import Request
 
-from .hosts import DEFAULT_PORTS
-from .hosts import host_and_port as _host_and_port
+from ._reading import (
+    PATH_SAFE,
+    check_scheme,
+    host_authority,
+    malformed,
+    server_authority,
+)
+from ._reading import content_length as _content_length
 from .proxies import OriginPolicy
 from .replies import HTTPProblem
 
@@ -25,45 +31,20 @@ DEFAULT_MAX_BODY = 1 << 20
 """Largest request body read, in bytes (a form body is signed, §3.4.1.3): a provider must not
 buffer whatever it is sent."""
 
-# What may stay unescaped in a path: RFC 3986 pchar and "/". PATH_INFO is decoded, so anything
-# else (a "%" included: it was "%25" on the wire) is encoded again, as the client had it.
-_PATH_SAFE = "/:@!$&'()*+,;="
-_DEFAULT_PORTS = DEFAULT_PORTS
-
-
-def _shown(text: str) -> str:
-    return repr(text[:40]) + ("..." if len(text) > 40 else "")
-
 
 def _authority(environ: WSGIEnvironment, scheme: str) -> str:
     """The authority the client sent: ``Host``, else SERVER_NAME and SERVER_PORT (RFC 9110 §7.2).
 
-    Servers pass both on unchecked (a proxy may fill them from X-Forwarded-Host): a raw
-    ``Host: h/other?path#`` would move the real path into a fragment of the URL verified.
+    Servers pass both on unchecked (a proxy may fill them from X-Forwarded-Host).
     """
     if environ.get("HTTP_HOST") is not None:
-        text = str(environ["HTTP_HOST"])
-        try:
-            host, port = _host_and_port(text)
-        except ValueError:
-            raise HTTPProblem(
-                400,
-                "the Host header is not a host name, IPv4 address or [IPv6] literal with an"
-                f" optional port (RFC 9110 §7.2): {_shown(text)}",
-            ) from None
-        return f"{host}:{port}" if port else host
-    name, port = str(environ["SERVER_NAME"]), str(environ["SERVER_PORT"])
-    # A server listening on IPv6 names itself with the bare address (werkzeug, gunicorn).
-    bare_ipv6 = ":" in name and not name.startswith("[")
-    try:
-        host, port = _host_and_port(f"[{name}]:{port}" if bare_ipv6 else f"{name}:{port}")
-    except ValueError:
-        raise HTTPProblem(
-            400,
-            "SERVER_NAME and SERVER_PORT do not make a host and port (RFC 9110 §7.2):"
-            f" {_shown(name)}, {_shown(port)}",
-        ) from None
-    return host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+        return host_authority(str(environ["HTTP_HOST"]))
+    return server_authority(
+        str(environ["SERVER_NAME"]),
+        str(environ["SERVER_PORT"]),
+        scheme,
+        "SERVER_NAME and SERVER_PORT do not make a host and port",
+    )
 
 
 def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
@@ -82,10 +63,7 @@ def _headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
 def content_length(environ: WSGIEnvironment) -> int:
     """The body's length from ``CONTENT_LENGTH`` (RFC 3875 §4.1.2), 0 if absent; 400 if it is not
     a number."""
-    text = environ.get("CONTENT_LENGTH") or "0"
-    if not text.isdigit():
-        raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
-    return int(text)
+    return _content_length(environ.get("CONTENT_LENGTH") or "0")
 
 
 def _body(environ: WSGIEnvironment, max_body: int) -> bytes:
@@ -115,8 +93,7 @@ def request_from_environ(
     stream.
     """
     scheme = str(environ["wsgi.url_scheme"]).lower()
-    if scheme not in _DEFAULT_PORTS:
-        raise HTTPProblem(400, f"wsgi.url_scheme must be http or https, not {_shown(scheme)}")
+    check_scheme(scheme, "wsgi.url_scheme")
     authority = _authority(environ, scheme)
     headers = _headers(environ)
     if origin is not None:
@@ -135,7 +112,7 @@ def request_from_environ(
     except UnicodeEncodeError:
         # Only a server that breaks PEP 3333 hands over more than latin-1: no bytes to verify.
         raise HTTPProblem(400, "the request path is not latin-1 text (PEP 3333)") from None
-    path = quote(raw_bytes, safe=_PATH_SAFE) or "/"
+    path = quote(raw_bytes, safe=PATH_SAFE) or "/"
     query = str(environ.get("QUERY_STRING", ""))
     url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
     try:
@@ -146,4 +123,4 @@ def request_from_environ(
             _body(environ, max_body) if read_body else b"",
         )
     except ValueError as exc:
-        raise HTTPProblem(400, f"malformed request: {exc}") from None
+        raise malformed(exc) from None

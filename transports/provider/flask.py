@@ -111,13 +111,14 @@ class FlaskOAuth:
         """Verify the current request: the ``Verified`` result, or the refusal to send (§3.2)."""
         request = _flask().request
         environ = {**request.environ, "wsgi.input": _CachedBody(request)}
+        rebuilt = None
         try:
             rebuilt = request_from_environ(
                 environ, max_body=self.guard.max_body, origin=self.origin
             )
             return self.guard.verify(rebuilt)
         except (HTTPProblem, OAuthError) as error:
-            return self.guard.refusal(error)
+            return self.guard.refusal(error, rebuilt)
 
     def required(self, view: _View) -> _View:
         """Decorator: run ``view`` only for a verified request, ``flask.g.oauth`` set (§3.2)."""

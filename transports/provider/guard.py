@@ -86,8 +86,10 @@ class Guard:
             offload=self.offload,
         )
 
-    def refusal(self, error: HTTPProblem | OAuthError) -> Reply:
-        """The answer to a refused request: the problem report (§3.2), or a plain 400/413."""
-        if isinstance(error, HTTPProblem):
-            return Reply.text(error.status, error.message)
-        return Reply.problem(error, self.realm)
+    def refusal(self, error: HTTPProblem | OAuthError, request: Request | None = None) -> Reply:
+        """The answer to a refused request: the problem report (§3.2), or a plain 400/413.
+
+        The same ``Reply`` as ``ProtectedResource``'s: with ``policy.reveal_base_string``, a
+        refused signature's report carries the base string of ``request``.
+        """
+        return Reply.refusal(error, request, self.policy, self.realm)

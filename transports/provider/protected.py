@@ -82,6 +82,7 @@ class ProtectedResource:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Verify, then call the wrapped app, or answer the problem (RFC 5849 §3.2)."""
         body: IO[bytes] | None = None
+        request: Request | None = None
         try:
             request, digest, body = self._read(environ)
             result = verify(
@@ -95,10 +96,7 @@ class ProtectedResource:
             )
             if self.token_check is not None and result.token is not None:
                 self.token_check(result.token.key)
-        except HTTPProblem as problem:
-            _close(body)
-            return Reply.text(problem.status, problem.message)(start_response)
-        except OAuthError as error:
+        except (HTTPProblem, OAuthError) as error:
             _close(body)
             return Reply.refusal(error, request, self.policy, self.realm)(start_response)
         environ[VERIFIED_KEY] = result

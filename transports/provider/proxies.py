@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 
 from attrs import field, frozen
 
+from ._reading import shown
 from .hosts import DEFAULT_PORTS, host_and_port
 from .replies import HTTPProblem
 
@@ -38,7 +39,6 @@ _QUOTED = r'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*
 _PAIR = re.compile(rf"[ \t]*({_TCHARS})=({_TCHARS}|{_QUOTED})[ \t]*")
 _SEPARATOR = re.compile(r"[ \t]*([,;])")
 _QUOTED_PAIR = re.compile(r"\\(.)")
-_SHOWN = 40
 # What a proxy reported: scheme, host, port (each None if absent) and the header family's name.
 _Found = tuple[str | None, str | None, str | None, str]
 
@@ -57,12 +57,8 @@ class OriginPolicy(Protocol):
         ...
 
 
-def _shown(text: str) -> str:
-    return repr(text[:_SHOWN]) + ("..." if len(text) > _SHOWN else "")
-
-
 def _refuse(what: str, text: str) -> HTTPProblem:
-    return HTTPProblem(400, f"{what} from a trusted proxy is malformed: {_shown(text)}")
+    return HTTPProblem(400, f"{what} from a trusted proxy is malformed: {shown(text)}")
 
 
 def parse_forwarded(text: str) -> list[dict[str, str]]:

@@ -65,13 +65,21 @@ class Reply:
 
     @classmethod
     def refusal(
-        cls, error: OAuthError, request: Request, policy: VerifyPolicy, realm: str | None = None
+        cls,
+        error: OAuthError | HTTPProblem,
+        request: Request | None,
+        policy: VerifyPolicy,
+        realm: str | None = None,
     ) -> Reply:
         """``problem``, with the provider's base string when ``policy.reveal_base_string`` (§3.4.1).
 
-        The one place a WSGI piece decides whether a refusal shows its base string.
+        The one place a provider piece answers a refused request: an ``HTTPProblem`` (refused
+        before the §3.2 checks, so with no ``request``) as ``text``, an ``OAuthError`` as
+        ``problem``, showing the base string of ``request`` if the policy says so.
         """
-        base_string = revealed_base_string(request, error, policy)
+        if isinstance(error, HTTPProblem):
+            return cls.text(error.status, error.message)
+        base_string = None if request is None else revealed_base_string(request, error, policy)
         return cls.problem(error, realm, base_string=base_string)
 
     def __call__(self, start_response: StartResponse) -> list[bytes]:

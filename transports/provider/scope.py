@@ -19,8 +19,15 @@ from urllib.parse import quote
 
 from oauthcore import Request
 
+from ._reading import (
+    PATH_SAFE,
+    check_scheme,
+    content_length,
+    host_authority,
+    malformed,
+    server_authority,
+)
 from .environ import DEFAULT_MAX_BODY
-from .hosts import DEFAULT_PORTS, host_and_port
 from .proxies import OriginPolicy
 from .replies import HTTPProblem
 
@@ -47,16 +54,10 @@ chunks among them (RFC 9110 §6.4)."""
 _PRINTABLE = "".join(chr(c) for c in range(0x21, 0x7F))
 _RAW_PATH_SAFE = _PRINTABLE.replace("?", "").replace("#", "")
 _QUERY_SAFE = _PRINTABLE.replace("#", "")
-# A decoded path: RFC 3986 pchar and "/", as environ.py re-encodes PATH_INFO.
-_DECODED_PATH_SAFE = "/:@!$&'()*+,;="
 
 
 class ScopeDisconnected(Exception):
     """The client left before its whole body (RFC 9110 §6.4) arrived: nobody is left to answer."""
-
-
-def _shown(text: str) -> str:
-    return repr(text[:40]) + ("..." if len(text) > 40 else "")
 
 
 def _headers(scope: Scope) -> list[tuple[str, str]]:
@@ -74,38 +75,23 @@ def scope_origin(scope: Scope) -> tuple[str, str]:
     ``server`` address, each validated like a WSGI ``Host``. Raises ``HTTPProblem`` 400.
     """
     scheme = str(scope.get("scheme") or "http").lower()
-    if scheme not in DEFAULT_PORTS:
-        raise HTTPProblem(400, f"the ASGI scheme must be http or https, not {_shown(scheme)}")
+    check_scheme(scheme, "the ASGI scheme")
     hosts = [value for name, value in scope["headers"] if bytes(name) == b"host"]
     if len(hosts) > 1:
         # RFC 9110 §7.2 has a server answer 400 to more than one Host: which one was signed?
         raise HTTPProblem(400, "the request has more than one Host header (RFC 9110 §7.2)")
     if hosts:
-        text = bytes(hosts[0]).decode("latin-1")
-        try:
-            host, port = host_and_port(text)
-        except ValueError:
-            raise HTTPProblem(
-                400,
-                "the Host header is not a host name, IPv4 address or [IPv6] literal with an"
-                f" optional port (RFC 9110 §7.2): {_shown(text)}",
-            ) from None
-        return scheme, f"{host}:{port}" if port else host
+        return scheme, host_authority(bytes(hosts[0]).decode("latin-1"))
     server = scope.get("server")
     if server is None or server[1] is None:
         # No Host (HTTP/1.0) and no address either (a Unix socket): no URL was signed we can know.
         raise HTTPProblem(400, "the request has no Host header (RFC 9110 §7.2)")
-    name, number = str(server[0]), str(server[1])
-    bare_ipv6 = ":" in name and not name.startswith("[")
-    try:
-        host, port = host_and_port(f"[{name}]:{number}" if bare_ipv6 else f"{name}:{number}")
-    except ValueError:
-        raise HTTPProblem(
-            400,
-            "the ASGI server address does not make a host and port (RFC 9110 §7.2):"
-            f" {_shown(name)}, {_shown(number)}",
-        ) from None
-    return scheme, host if port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return scheme, server_authority(
+        str(server[0]),
+        str(server[1]),
+        scheme,
+        "the ASGI server address does not make a host and port",
+    )
 
 
 def scope_target(scope: Scope) -> str:
@@ -123,7 +109,7 @@ def scope_target(scope: Scope) -> str:
             raw_path = str(scope["path"]).encode("utf-8")
         except UnicodeEncodeError:
             raise HTTPProblem(400, "the request path is not text") from None
-        path = quote(raw_path, safe=_DECODED_PATH_SAFE)
+        path = quote(raw_path, safe=PATH_SAFE)
     if not raw_path.startswith(b"/"):
         raise HTTPProblem(400, "the request path must start with '/'")
     query = quote(bytes(scope.get("query_string", b"")), safe=_QUERY_SAFE)
@@ -150,12 +136,10 @@ def url_from_scope(scope: Scope, origin: OriginPolicy | None = None) -> str:
 
 def _content_length(scope: Scope, max_body: int) -> None:
     for name, value in scope["headers"]:
-        if bytes(name) == b"content-length":
-            text = bytes(value).decode("latin-1")
-            if not (text.isascii() and text.isdigit()):
-                raise HTTPProblem(400, "Content-Length must be a whole number of bytes")
-            if int(text) > max_body:
-                raise HTTPProblem(413, f"the request body is over {max_body} bytes")
+        if bytes(name) != b"content-length":
+            continue
+        if content_length(bytes(value).decode("latin-1")) > max_body:
+            raise HTTPProblem(413, f"the request body is over {max_body} bytes")
 
 
 async def read_body(scope: Scope, receive: Receive, *, max_body: int = DEFAULT_MAX_BODY) -> bytes:
@@ -192,4 +176,4 @@ def request_from_scope(scope: Scope, body: bytes, *, origin: OriginPolicy | None
     try:
         return Request(str(scope["method"]), url, _headers(scope), body)
     except ValueError as exc:
-        raise HTTPProblem(400, f"malformed request: {exc}") from None
+        raise malformed(exc) from None

@@ -119,3 +119,41 @@ def test_client_gone_before_the_body_ends_gets_no_answer() -> None:
     scope = {"type": "http", "method": "POST", "headers": [], "path": "/rt"}
     asyncio.run(served.access_token(scope, receive, send))
     assert sent == []
+
+
+@pytest.mark.parametrize("path", ["/request%5Ftoken", "/oauth%2Frequest_token", "/caf%C3%A9"])
+def test_an_encoded_path_verifies_as_the_client_signed_it(path: str) -> None:
+    # The URL checked is the one sent, escapes and all (RFC 5849 §3.4.1.2), as in WSGI.
+    credentials = MemoryCredentialStore([CONSUMER])
+    tokens = TokenEndpoints(credentials, MemoryNonceStore())
+    served = ASGITokenEndpoints(tokens)
+    with serve_asgi(served.request_token) as base, Urllib3Transport(timeout=10) as transport:
+        signed = sign(Request("POST", f"{base}{path}"), CONSUMER, callback="oob")
+        response = transport.send(signed)
+        assert response.status == 200, response.body
+        assert b"oauth_callback_confirmed=true" in response.body
+
+
+def test_the_token_endpoints_own_origin_serves_when_none_is_given() -> None:
+    credentials = MemoryCredentialStore([CONSUMER])
+    tokens = TokenEndpoints(
+        credentials, MemoryNonceStore(), origin=PublicOrigin("https://api.example.com")
+    )
+    served = ASGITokenEndpoints(tokens)
+    with serve_asgi(served.request_token) as base, Urllib3Transport(timeout=10) as transport:
+        signed = sign(Request("POST", "https://api.example.com/rt"), CONSUMER, callback="oob")
+        response = transport.send(Request("POST", f"{base}/rt", signed.headers, signed.body))
+        assert response.status == 200
+
+
+def test_a_request_already_read_is_answered_as_the_apps_answer_it() -> None:
+    tokens = TokenEndpoints(MemoryCredentialStore([CONSUMER]), MemoryNonceStore())
+    for answer in (tokens.answer_request_token, tokens.answer_access_token):
+        refused = answer(sign(Request("GET", "https://p.test/t"), CONSUMER, callback="oob"))
+        assert refused.status == 405
+        assert refused.body == "credentials requests must use POST (RFC 5849 §2)\n".encode()
+    issued = tokens.answer_request_token(
+        sign(Request("POST", "https://p.test/t"), CONSUMER, callback="oob")
+    )
+    assert issued.status == 200
+    assert b"oauth_callback_confirmed=true" in issued.body

@@ -26,8 +26,13 @@ from oauthcore import (
     Request,
     Token,
     TokenKind,
+    VerifyPolicy,
     sign,
 )
+from oauthcore.base_string import signature_base
+from oauthcore.diagnosis import BASE_STRING_FIELD
+from oauthcore.encoding import decode_form, percent_encode
+from oauthcore.policy import DEFAULT_POLICY
 from transports.adapters.urllib3 import Urllib3Transport
 from transports.adapters.wsgi import WSGITransport
 from transports.provider.asgi import OAuthMiddleware
@@ -58,12 +63,14 @@ def answer(status: int, header: Callable[[str], str | None], body: bytes) -> Ans
     return status, {name: header(name) for name in SHOWN}, body
 
 
-def wsgi_target() -> Send:
+def wsgi_target(policy: VerifyPolicy = DEFAULT_POLICY) -> Send:
     def ok(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         start_response("200 OK", [])  # pragma: no cover - only refusals are sent here
         return [b"ok"]  # pragma: no cover - only refusals are sent here
 
-    transport = WSGITransport(ProtectedResource(ok, credentials(), MemoryNonceStore(), realm=REALM))
+    transport = WSGITransport(
+        ProtectedResource(ok, credentials(), MemoryNonceStore(), realm=REALM, policy=policy)
+    )
 
     def send(request: Request) -> Answer:
         response = transport.send(request)
@@ -72,9 +79,9 @@ def wsgi_target() -> Send:
     return send
 
 
-def flask_target() -> Send:
+def flask_target(policy: VerifyPolicy = DEFAULT_POLICY) -> Send:
     app = flask.Flask(__name__)
-    oauth = FlaskOAuth(app, credentials(), MemoryNonceStore(), realm=REALM)
+    oauth = FlaskOAuth(app, credentials(), MemoryNonceStore(), realm=REALM, policy=policy)
     app.add_url_rule("/r", "r", oauth.required(lambda: "ok"), methods=["GET", "PUT"])
     client = app.test_client()
 
@@ -159,3 +166,45 @@ def test_every_piece_refuses_as_protected_resource(asgi_base: str, django_site: 
             return answer(response.status, response.header, response.body)
 
         assert refusals(asgi_base, over_uvicorn) == expected
+
+
+def base_string_checked(send: Send) -> Send:
+    """``send``; a revealed base string must be that of the request sent, then is masked.
+
+    It holds the request's nonce and timestamp, which differ from one run of ``refusals`` to
+    the next; what is compared across pieces is where it appears.
+    """
+
+    def checked(request: Request) -> Answer:
+        status, headers, body = send(request)
+        found = dict(decode_form(body.decode("ascii"))).get(BASE_STRING_FIELD)
+        if found is not None:
+            assert found == signature_base(request).base_string
+            masked = percent_encode(found).encode()
+            body = body.replace(masked, b"(as-sent)")
+        return status, headers, body
+
+    return checked
+
+
+def test_in_development_mode_every_piece_reveals_the_base_string(django_site: None) -> None:
+    # VerifyPolicy.reveal_base_string: a refused signature's report carries the base string.
+    development = VerifyPolicy(reveal_base_string=True)
+    expected = refusals("http://testserver", base_string_checked(wsgi_target(development)))
+    # The tampered and the body-hash refusals are refused signatures; the others are not.
+    shown = [b"oauth_signature_base_string=(as-sent)" in body for _, _, body in expected]
+    assert shown == [True, False, False, False, True]
+    flask_answers = refusals("http://testserver", base_string_checked(flask_target(development)))
+    assert flask_answers == expected
+    guard = Guard(credentials(), MemoryNonceStore(), realm=REALM, policy=development)
+    with override_settings(OAUTHCORE_GUARD=guard):
+        assert refusals("http://testserver", base_string_checked(django_target())) == expected
+    inner = Starlette(routes=[Route("/r", lambda request: PlainTextResponse("ok"))])
+    app = OAuthMiddleware(inner, credentials(), MemoryNonceStore(), realm=REALM, policy=development)
+    with serve_asgi(app) as base, Urllib3Transport(timeout=10) as transport:
+
+        def over_uvicorn(request: Request) -> Answer:
+            response = transport.send(request)
+            return answer(response.status, response.header, response.body)
+
+        assert refusals(base, base_string_checked(over_uvicorn)) == expected

@@ -84,6 +84,8 @@ def test_without_host_header_uses_server_name(scheme: str, port: str, expected: 
     ("values", "status", "message"),
     [
         ({"CONTENT_LENGTH": "ten"}, 400, "Content-Length must be a whole number of bytes"),
+        # str.isdigit() holds for a superscript two, which int() refuses: still a 400.
+        ({"CONTENT_LENGTH": "\xb2"}, 400, "Content-Length must be a whole number of bytes"),
         ({"CONTENT_LENGTH": "11"}, 413, "the request body is over 10 bytes"),
         ({"HTTP_X_BAD": "a\x01b"}, 400, "malformed request: headers: the value of 'X-Bad'"),
         ({"REQUEST_METHOD": "G ET"}, 400, "malformed request: method must be an HTTP method"),
