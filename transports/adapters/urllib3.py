@@ -68,6 +68,9 @@ class Urllib3Transport(LimitedTransport):
         _install_log_redaction()
         if pool is not None and (ca_certs is not None or ssl_context is not None):
             raise ValueError("configure TLS on the pool you pass, or pass no pool")
+        if ca_certs is not None and ssl_context is not None:
+            # urllib3 would load the CA file into the caller's own context, changing it.
+            raise ValueError("give ca_certs or ssl_context, not both")
         self._owns_pool = pool is None
         if pool is None:
             pool = urllib3.PoolManager(
