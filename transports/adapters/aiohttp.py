@@ -21,6 +21,7 @@ from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
+from ._common import check_own, check_tls, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import AsyncLimitedTransport, body_length
 
@@ -63,10 +64,8 @@ class AiohttpTransport(AsyncLimitedTransport):
             import aiohttp  # noqa: F401  (imported here so a missing extra fails early)
         except ImportError as exc:
             raise missing_extra("AiohttpTransport", "aiohttp") from exc
-        if session is not None and (ca_certs is not None or ssl_context is not None):
-            raise ValueError("configure TLS on the session you pass, or pass no session")
-        if ca_certs is not None and ssl_context is not None:
-            raise ValueError("give ca_certs or ssl_context, not both")
+        check_own(session, "session", ca_certs, ssl_context)
+        check_tls(ca_certs, ssl_context)
         self._owns_session = session is None
         self._session = session
         self._tls = ssl_context
@@ -80,9 +79,8 @@ class AiohttpTransport(AsyncLimitedTransport):
     def _made_session(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        context = self._tls or ssl.create_default_context(cafile=self._ca_certs)
         return aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(ssl=context),
+            connector=aiohttp.TCPConnector(ssl=tls_context(self._ca_certs, self._tls)),
             trust_env=False,
             auto_decompress=False,
         )

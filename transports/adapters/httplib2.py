@@ -35,6 +35,7 @@ from ..base import (
 )
 from ..errors import NameResolutionError
 from ._budgeted import BudgetedResponse
+from ._common import check_own
 from ._errors import Kind, failure, socket_kind
 from ._limits import LimitedTransport
 
@@ -78,8 +79,7 @@ class Httplib2Transport(LimitedTransport):
         except ImportError as exc:
             raise missing_extra("Httplib2Transport", "httplib2") from exc
         if http is not None:
-            if ca_certs is not None:
-                raise ValueError("configure TLS on the Http you pass, or pass no Http")
+            check_own(http, "Http", ca_certs)
             if http.cache:
                 raise ValueError(
                     "pass an httplib2.Http without a cache: a cached reply would never reach"

@@ -26,6 +26,7 @@ from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
+from ._common import check_own, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import (
     AsyncLimitedTransport,
@@ -50,18 +51,6 @@ def _import_httpx(adapter: str) -> None:
         import httpx  # noqa: F401  (imported here so a missing extra fails early)
     except ImportError as exc:
         raise missing_extra(adapter, "httpx") from exc
-
-
-def _tls(ca_certs: str | None, ssl_context: ssl.SSLContext | None) -> ssl.SSLContext:
-    # httpx takes a context (a CA file path is deprecated there); the system's store by default.
-    if ca_certs is not None and ssl_context is not None:
-        raise ValueError("give ca_certs or ssl_context, not both")
-    return ssl_context or ssl.create_default_context(cafile=ca_certs)
-
-
-def _check_own(client: object, ca_certs: str | None, ssl_context: ssl.SSLContext | None) -> None:
-    if client is not None and (ca_certs is not None or ssl_context is not None):
-        raise ValueError("configure TLS on the client you pass, or pass no client")
 
 
 def _timeouts(seconds: float | None) -> httpx.Timeout:
@@ -138,10 +127,11 @@ class HttpxTransport(LimitedTransport):
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
         _import_httpx("HttpxTransport")
-        _check_own(client, ca_certs, ssl_context)
+        check_own(client, "client", ca_certs, ssl_context)
         self._owns_client = client is None
         if client is None:
-            client = _make_client(_tls(ca_certs, ssl_context))
+            # httpx takes a context (a CA file path is deprecated there).
+            client = _make_client(tls_context(ca_certs, ssl_context))
         self.client = client
 
     def send(
@@ -209,13 +199,13 @@ class AsyncHttpxTransport(AsyncLimitedTransport):
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
         _import_httpx("AsyncHttpxTransport")
-        _check_own(client, ca_certs, ssl_context)
+        check_own(client, "client", ca_certs, ssl_context)
         self._owns_client = client is None
         if client is None:
             import httpx
 
             client = httpx.AsyncClient(
-                verify=_tls(ca_certs, ssl_context), trust_env=False, follow_redirects=False
+                verify=tls_context(ca_certs, ssl_context), trust_env=False, follow_redirects=False
             )
             del client.headers["Accept-Encoding"]
         self.client = client

@@ -25,6 +25,7 @@ from ..base import (
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody
 from ._budgeted import BudgetedResponse
+from ._common import check_own, check_tls
 from ._errors import Kind, failure, socket_kind
 from ._limits import LimitedTransport
 
@@ -66,11 +67,9 @@ class Urllib3Transport(LimitedTransport):
         except ImportError as exc:
             raise missing_extra("Urllib3Transport", "urllib3") from exc
         _install_log_redaction()
-        if pool is not None and (ca_certs is not None or ssl_context is not None):
-            raise ValueError("configure TLS on the pool you pass, or pass no pool")
-        if ca_certs is not None and ssl_context is not None:
-            # urllib3 would load the CA file into the caller's own context, changing it.
-            raise ValueError("give ca_certs or ssl_context, not both")
+        check_own(pool, "pool", ca_certs, ssl_context)
+        # Given both, urllib3 would load the CA file into the caller's own context.
+        check_tls(ca_certs, ssl_context)
         self._owns_pool = pool is None
         if pool is None:
             pool = urllib3.PoolManager(
