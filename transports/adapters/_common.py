@@ -1,4 +1,5 @@
-"""What the shipped adapters share: the checks of their TLS options (RFC 5849 §3.5).
+"""What the shipped adapters share: the checks of their TLS options (RFC 5849 §3.5), and the
+error for an HTTP library that is not installed.
 
 An adapter verifies certificates against ``ca_certs`` (a PEM file) or with an ``ssl_context``,
 never both, and takes neither when it is given a client of yours, whose TLS is yours to set.
@@ -7,8 +8,24 @@ never both, and takes neither when it is given a client of yours, whose TLS is y
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["check_own", "check_tls", "tls_context"]
+from .._extras import missing_extra
+
+__all__ = ["check_own", "check_tls", "needs", "tls_context"]
+
+
+@contextmanager
+def needs(adapter: str, library: str) -> Iterator[None]:
+    """Turn an ``ImportError`` of the block (importing ``library``) into one naming the extra.
+
+    The block is the adapter's own ``import``, so the module keeps its type where it is used.
+    """
+    try:
+        yield
+    except ImportError as exc:
+        raise missing_extra(adapter, library) from exc
 
 
 def check_own(

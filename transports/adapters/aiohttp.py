@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from oauthcore import Request
 from oauthcore.bodies import BodyChanged
 
-from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
-from ._common import check_own, check_tls, tls_context
+from ._common import check_own, check_tls, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import AsyncLimitedTransport, body_length
 
@@ -60,10 +59,8 @@ class AiohttpTransport(AsyncLimitedTransport):
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
-        try:
+        with needs("AiohttpTransport", "aiohttp"):
             import aiohttp  # noqa: F401  (imported here so a missing extra fails early)
-        except ImportError as exc:
-            raise missing_extra("AiohttpTransport", "aiohttp") from exc
         check_own(session, "session", ca_certs, ssl_context)
         check_tls(ca_certs, ssl_context)
         self._owns_session = session is None

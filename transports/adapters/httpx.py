@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from oauthcore import Request
 
-from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
-from ._common import check_own, tls_context
+from ._common import check_own, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import (
     AsyncLimitedTransport,
@@ -47,10 +46,8 @@ _NO_RESPONSE = "Server disconnected without sending a response"
 
 
 def _import_httpx(adapter: str) -> None:
-    try:
+    with needs(adapter, "httpx"):
         import httpx  # noqa: F401  (imported here so a missing extra fails early)
-    except ImportError as exc:
-        raise missing_extra(adapter, "httpx") from exc
 
 
 def _timeouts(seconds: float | None) -> httpx.Timeout:
