@@ -255,11 +255,17 @@ def _make_client(context: ssl.SSLContext) -> httpx.Client:
     import httpcore
     import httpx
 
-    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's default
+    transport = httpx.HTTPTransport(verify=context, trust_env=False, limits=limits)
     # httpx has no public hook for the network backend of the pool it builds, so the pool is
-    # rebuilt with the same TLS and one: every read of a call then waits at most its time left.
+    # rebuilt with the same TLS and limits and one: every read of a call then waits at most its
+    # time left. (httpcore's own defaults differ: 10 connections, kept alive for ever.)
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=context, network_backend=_budgeted_backend()()
+        ssl_context=context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_budgeted_backend()(),
     )
     client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
     del client.headers["Accept-Encoding"]
