@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from oauthcore import Request
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["AsyncHttpxTransport", "HttpxTransport"]
+
+_Client = TypeVar("_Client", "httpx.Client", "httpx.AsyncClient")
 
 # How httpcore words a RemoteProtocolError for a server that hung up without replying.
 _NO_RESPONSE = "Server disconnected without sending a response"
@@ -201,10 +203,7 @@ class AsyncHttpxTransport(AsyncLimitedTransport):
         if client is None:
             import httpx
 
-            client = httpx.AsyncClient(
-                verify=tls_context(ca_certs, ssl_context), trust_env=False, follow_redirects=False
-            )
-            del client.headers["Accept-Encoding"]
+            client = _new_client(httpx.AsyncClient, verify=tls_context(ca_certs, ssl_context))
         self.client = client
 
     async def send(
@@ -267,7 +266,13 @@ def _make_client(context: ssl.SSLContext) -> httpx.Client:
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=_budgeted_backend()(),
     )
-    client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    return _new_client(httpx.Client, transport=transport)
+
+
+def _new_client(kind: type[_Client], **options: Any) -> _Client:
+    # A client the transport makes, sync or async: no proxy from the environment, no redirect
+    # followed, and no compression asked for (httpx's default Accept-Encoding removed).
+    client = kind(trust_env=False, follow_redirects=False, **options)
     del client.headers["Accept-Encoding"]
     return client
 
