@@ -1,5 +1,5 @@
-"""What the shipped adapters share: the checks of their TLS options (RFC 5849 §3.5), and the
-error for an HTTP library that is not installed.
+"""What the shipped adapters share: the checks of their TLS options (RFC 5849 §3.5), the error
+for an HTTP library that is not installed, and the reading of raw header lines.
 
 An adapter verifies certificates against ``ca_certs`` (a PEM file) or with an ``ssl_context``,
 never both, and takes neither when it is given a client of yours, whose TLS is yours to set.
@@ -8,12 +8,12 @@ never both, and takes neither when it is given a client of yours, whose TLS is y
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .._extras import missing_extra
 
-__all__ = ["check_own", "check_tls", "needs", "tls_context"]
+__all__ = ["check_own", "check_tls", "header_pairs", "needs", "tls_context"]
 
 
 @contextmanager
@@ -46,3 +46,8 @@ def tls_context(ca_certs: str | None, ssl_context: ssl.SSLContext | None) -> ssl
     """The caller's ``ssl_context``, else one verifying against ``ca_certs`` or the system's."""
     check_tls(ca_certs, ssl_context)
     return ssl_context or ssl.create_default_context(cafile=ca_certs)
+
+
+def header_pairs(raw: Iterable[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    """Header lines as received, repeats kept, each byte read as the latin-1 character it is."""
+    return tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in raw)

@@ -20,7 +20,7 @@ from oauthcore.bodies import BodyChanged
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
-from ._common import check_own, check_tls, needs, tls_context
+from ._common import check_own, check_tls, header_pairs, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import AsyncLimitedTransport, body_length
 
@@ -139,10 +139,7 @@ class AiohttpTransport(AsyncLimitedTransport):
             if isinstance(exc.__cause__, BodyChanged):
                 raise exc.__cause__ from None
             raise failure(request, exc, _kind(exc)) from exc
-        raw = tuple(
-            (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.raw_headers
-        )
-        return Response(reply.status, raw, body, request.url)
+        return Response(reply.status, header_pairs(reply.raw_headers), body, request.url)
 
     async def aclose(self) -> None:
         """Close the session (only one this transport made)."""

@@ -25,7 +25,7 @@ from oauthcore import Request
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
-from ._common import check_own, needs, tls_context
+from ._common import check_own, header_pairs, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import (
     AsyncLimitedTransport,
@@ -77,10 +77,7 @@ def _outgoing(
 
 
 def _response(request: Request, reply: httpx.Response, body: bytes) -> Response:
-    headers = tuple(
-        (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.headers.raw
-    )
-    return Response(reply.status_code, headers, body, request.url)
+    return Response(reply.status_code, header_pairs(reply.headers.raw), body, request.url)
 
 
 def _length(request: Request, reply: httpx.Response) -> int | None:
