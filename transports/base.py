@@ -62,6 +62,8 @@ is a few hundred), unless told otherwise."""
 DEFAULT_DEADLINE = 120.0
 """Seconds a shipped adapter gives one whole call of RFC 5849 §3 (connect, send, read it all),
 unless told otherwise."""
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+"""The statuses a client follows when they carry a ``Location`` (RFC 9110 §15.4)."""
 
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 
@@ -126,7 +128,7 @@ class Response:
     @property
     def is_redirect(self) -> bool:
         """True for a redirect status with a ``Location`` header (301, 302, 303, 307, 308)."""
-        return self.status in (301, 302, 303, 307, 308) and self.header("Location") is not None
+        return self.status in REDIRECT_STATUSES and self.header("Location") is not None
 
     @property
     def text(self) -> str:

@@ -45,7 +45,7 @@ from oauthcore.methods import SignatureMethod
 from oauthcore.multipart import sign_text_fields
 from oauthcore.records import HeadersLike, PairsLike
 
-from .base import Response, redact_url
+from .base import REDIRECT_STATUSES, Response, redact_url
 from .errors import TransportError
 from .pause import Pause
 from .redirects import is_downgrade, origin
@@ -72,8 +72,6 @@ __all__ = [
     "send_flow",
 ]
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-"""The statuses a client follows when they carry a ``Location`` (RFC 9110 §15.4)."""
 DEFAULT_MAX_REDIRECTS = 5
 """How many redirects a call follows unless told otherwise (each one re-signed, RFC 5849 §3.5)."""
 # Headers that describe a body: they go when a redirect turns the request into a bodiless GET.

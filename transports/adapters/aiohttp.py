@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from oauthcore import Request
 from oauthcore.bodies import BodyChanged
 
-from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
+from ._common import check_own, check_tls, header_pairs, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import AsyncLimitedTransport, body_length
 
@@ -59,14 +59,10 @@ class AiohttpTransport(AsyncLimitedTransport):
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
-        try:
+        with needs("AiohttpTransport", "aiohttp"):
             import aiohttp  # noqa: F401  (imported here so a missing extra fails early)
-        except ImportError as exc:
-            raise missing_extra("AiohttpTransport", "aiohttp") from exc
-        if session is not None and (ca_certs is not None or ssl_context is not None):
-            raise ValueError("configure TLS on the session you pass, or pass no session")
-        if ca_certs is not None and ssl_context is not None:
-            raise ValueError("give ca_certs or ssl_context, not both")
+        check_own(session, "session", ca_certs, ssl_context)
+        check_tls(ca_certs, ssl_context)
         self._owns_session = session is None
         self._session = session
         self._tls = ssl_context
@@ -80,9 +76,8 @@ class AiohttpTransport(AsyncLimitedTransport):
     def _made_session(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        context = self._tls or ssl.create_default_context(cafile=self._ca_certs)
         return aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(ssl=context),
+            connector=aiohttp.TCPConnector(ssl=tls_context(self._ca_certs, self._tls)),
             trust_env=False,
             auto_decompress=False,
         )
@@ -144,10 +139,7 @@ class AiohttpTransport(AsyncLimitedTransport):
             if isinstance(exc.__cause__, BodyChanged):
                 raise exc.__cause__ from None
             raise failure(request, exc, _kind(exc)) from exc
-        raw = tuple(
-            (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.raw_headers
-        )
-        return Response(reply.status, raw, body, request.url)
+        return Response(reply.status, header_pairs(reply.raw_headers), body, request.url)
 
     async def aclose(self) -> None:
         """Close the session (only one this transport made)."""

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 from oauthcore import Request
 
-from .._extras import missing_extra
 from ..base import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
@@ -35,6 +34,7 @@ from ..base import (
 )
 from ..errors import NameResolutionError
 from ._budgeted import BudgetedResponse
+from ._common import check_own, needs
 from ._errors import Kind, failure, socket_kind
 from ._limits import LimitedTransport
 
@@ -73,13 +73,10 @@ class Httplib2Transport(LimitedTransport):
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
-        try:
+        with needs("Httplib2Transport", "httplib2"):
             import httplib2  # noqa: F401  (imported here so a missing extra fails early)
-        except ImportError as exc:
-            raise missing_extra("Httplib2Transport", "httplib2") from exc
         if http is not None:
-            if ca_certs is not None:
-                raise ValueError("configure TLS on the Http you pass, or pass no Http")
+            check_own(http, "Http", ca_certs)
             if http.cache:
                 raise ValueError(
                     "pass an httplib2.Http without a cache: a cached reply would never reach"

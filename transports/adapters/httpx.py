@@ -18,14 +18,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from oauthcore import Request
 
-from .._extras import missing_extra
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..errors import ConnectionFailed, TransportTimeout
 from ..streams import StreamedBody, aiter_chunks
+from ._common import check_own, header_pairs, needs, tls_context
 from ._errors import Kind, failure, socket_kind
 from ._limits import (
     AsyncLimitedTransport,
@@ -41,27 +41,15 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncHttpxTransport", "HttpxTransport"]
 
+_Client = TypeVar("_Client", "httpx.Client", "httpx.AsyncClient")
+
 # How httpcore words a RemoteProtocolError for a server that hung up without replying.
 _NO_RESPONSE = "Server disconnected without sending a response"
 
 
 def _import_httpx(adapter: str) -> None:
-    try:
+    with needs(adapter, "httpx"):
         import httpx  # noqa: F401  (imported here so a missing extra fails early)
-    except ImportError as exc:
-        raise missing_extra(adapter, "httpx") from exc
-
-
-def _tls(ca_certs: str | None, ssl_context: ssl.SSLContext | None) -> ssl.SSLContext:
-    # httpx takes a context (a CA file path is deprecated there); the system's store by default.
-    if ca_certs is not None and ssl_context is not None:
-        raise ValueError("give ca_certs or ssl_context, not both")
-    return ssl_context or ssl.create_default_context(cafile=ca_certs)
-
-
-def _check_own(client: object, ca_certs: str | None, ssl_context: ssl.SSLContext | None) -> None:
-    if client is not None and (ca_certs is not None or ssl_context is not None):
-        raise ValueError("configure TLS on the client you pass, or pass no client")
 
 
 def _timeouts(seconds: float | None) -> httpx.Timeout:
@@ -89,10 +77,7 @@ def _outgoing(
 
 
 def _response(request: Request, reply: httpx.Response, body: bytes) -> Response:
-    headers = tuple(
-        (name.decode("latin-1"), value.decode("latin-1")) for name, value in reply.headers.raw
-    )
-    return Response(reply.status_code, headers, body, request.url)
+    return Response(reply.status_code, header_pairs(reply.headers.raw), body, request.url)
 
 
 def _length(request: Request, reply: httpx.Response) -> int | None:
@@ -138,10 +123,11 @@ class HttpxTransport(LimitedTransport):
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
         _import_httpx("HttpxTransport")
-        _check_own(client, ca_certs, ssl_context)
+        check_own(client, "client", ca_certs, ssl_context)
         self._owns_client = client is None
         if client is None:
-            client = _make_client(_tls(ca_certs, ssl_context))
+            # httpx takes a context (a CA file path is deprecated there).
+            client = _make_client(tls_context(ca_certs, ssl_context))
         self.client = client
 
     def send(
@@ -209,15 +195,12 @@ class AsyncHttpxTransport(AsyncLimitedTransport):
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
         _import_httpx("AsyncHttpxTransport")
-        _check_own(client, ca_certs, ssl_context)
+        check_own(client, "client", ca_certs, ssl_context)
         self._owns_client = client is None
         if client is None:
             import httpx
 
-            client = httpx.AsyncClient(
-                verify=_tls(ca_certs, ssl_context), trust_env=False, follow_redirects=False
-            )
-            del client.headers["Accept-Encoding"]
+            client = _new_client(httpx.AsyncClient, verify=tls_context(ca_certs, ssl_context))
         self.client = client
 
     async def send(
@@ -268,13 +251,25 @@ def _make_client(context: ssl.SSLContext) -> httpx.Client:
     import httpcore
     import httpx
 
-    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's default
+    transport = httpx.HTTPTransport(verify=context, trust_env=False, limits=limits)
     # httpx has no public hook for the network backend of the pool it builds, so the pool is
-    # rebuilt with the same TLS and one: every read of a call then waits at most its time left.
+    # rebuilt with the same TLS and limits and one: every read of a call then waits at most its
+    # time left. (httpcore's own defaults differ: 10 connections, kept alive for ever.)
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=context, network_backend=_budgeted_backend()()
+        ssl_context=context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_budgeted_backend()(),
     )
-    client = httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    return _new_client(httpx.Client, transport=transport)
+
+
+def _new_client(kind: type[_Client], **options: Any) -> _Client:
+    # A client the transport makes, sync or async: no proxy from the environment, no redirect
+    # followed, and no compression asked for (httpx's default Accept-Encoding removed).
+    client = kind(trust_env=False, follow_redirects=False, **options)
     del client.headers["Accept-Encoding"]
     return client
 

@@ -20,6 +20,7 @@ from oauthcore import Request
 from ..base import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, Response
 from ..streams import StreamedBody
 from ._budgeted import BudgetedResponse
+from ._common import tls_context
 from ._errors import failure, socket_kind
 from ._limits import LimitedTransport
 
@@ -86,13 +87,9 @@ class UrllibTransport(LimitedTransport):
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
-        if ca_certs is not None and ssl_context is not None:
-            raise ValueError("give ca_certs or ssl_context, not both")
-        if ssl_context is None:
-            ssl_context = ssl.create_default_context(cafile=ca_certs)
         opener = urllib.request.OpenerDirector()
         opener.add_handler(_HTTPHandler())
-        opener.add_handler(_HTTPSHandler(context=ssl_context))
+        opener.add_handler(_HTTPSHandler(context=tls_context(ca_certs, ssl_context)))
         self._opener = opener
 
     def send(

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from oauthcore import Request
 
-from .._extras import missing_extra
 from ..base import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE,
@@ -25,6 +24,7 @@ from ..base import (
 from ..errors import ConnectionFailed, NameResolutionError, TLSError, TransportTimeout
 from ..streams import StreamedBody
 from ._budgeted import BudgetedResponse
+from ._common import check_own, check_tls, needs
 from ._errors import Kind, failure, socket_kind
 from ._limits import LimitedTransport
 
@@ -61,13 +61,12 @@ class Urllib3Transport(LimitedTransport):
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self._set_limits(timeout, max_response, deadline)
-        try:
+        with needs("Urllib3Transport", "urllib3"):
             import urllib3
-        except ImportError as exc:
-            raise missing_extra("Urllib3Transport", "urllib3") from exc
         _install_log_redaction()
-        if pool is not None and (ca_certs is not None or ssl_context is not None):
-            raise ValueError("configure TLS on the pool you pass, or pass no pool")
+        check_own(pool, "pool", ca_certs, ssl_context)
+        # Given both, urllib3 would load the CA file into the caller's own context.
+        check_tls(ca_certs, ssl_context)
         self._owns_pool = pool is None
         if pool is None:
             pool = urllib3.PoolManager(

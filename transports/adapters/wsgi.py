@@ -85,16 +85,14 @@ class WSGITransport(BaseTransport):
             started.append((status, headers))
             return lambda data: None
 
+        budget = Budget(request, max_response=self.max_response, deadline=None, timeout=None)
         result = self.app(environ, start_response)
-        limit = self.max_response
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in result:
                 size += len(chunk)
-                if limit is not None and size > limit:
-                    budget = Budget(request, max_response=limit, deadline=None, timeout=None)
-                    raise budget.too_large("the response body is")
+                budget.check_size(size)
                 chunks.append(chunk)
         finally:
             close = getattr(result, "close", None)

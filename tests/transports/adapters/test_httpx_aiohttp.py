@@ -447,6 +447,17 @@ def test_a_sync_httpx_client_passed_in_is_used_and_left_open(echo_url: str) -> N
             HttpxTransport(own, ssl_context=ssl.create_default_context())
 
 
+def test_a_client_the_sync_httpx_transport_makes_has_httpx_default_limits() -> None:
+    # Its pool is rebuilt with another network backend; the limits must stay httpx's.
+    def limits(transport: httpx.BaseTransport) -> tuple[object, ...]:
+        assert isinstance(transport, httpx.HTTPTransport)
+        pool = transport._pool
+        return (pool._max_connections, pool._max_keepalive_connections, pool._keepalive_expiry)
+
+    with HttpxTransport() as made, httpx.HTTPTransport() as httpx_own:
+        assert limits(made.client._transport) == limits(httpx_own) == (100, 20, 5.0)
+
+
 @pytest.fixture
 def hang_up_url() -> Iterator[str]:
     """A server that reads each request and closes the connection without a word (a FIN)."""

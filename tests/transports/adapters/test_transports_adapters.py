@@ -383,6 +383,15 @@ def test_urllib3_tls_options_need_no_pool() -> None:
         Urllib3Transport(urllib3.PoolManager(), ca_certs="ca.pem")
 
 
+def test_urllib3_refuses_a_ca_file_and_a_context_together(ca_file: str) -> None:
+    # With both, urllib3 would load the CA file into the caller's own context.
+    context = ssl.create_default_context()
+    before = (context.cert_store_stats(), context.get_ca_certs())
+    with pytest.raises(ValueError, match="give ca_certs or ssl_context, not both"):
+        Urllib3Transport(ca_certs=ca_file, ssl_context=context)
+    assert (context.cert_store_stats(), context.get_ca_certs()) == before
+
+
 def test_httplib2_uses_the_http_passed_in(echo_url: str) -> None:
     import httplib2
 
